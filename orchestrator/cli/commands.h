@@ -1,0 +1,11 @@
+// The `csnake` subcommands. Each lives in its own file and takes the arguments after its
+// name (argv[0] is the subcommand). Return value = process exit status.
+#pragma once
+
+namespace csnake::cli {
+
+int runSitesCommand(int argc, char **argv);  // sites_command.cpp
+int runExecCommand(int argc, char **argv);   // exec_command.cpp
+int runTraceCommand(int argc, char **argv);  // trace_command.cpp
+
+}  // namespace csnake::cli
