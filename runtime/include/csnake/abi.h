@@ -67,6 +67,11 @@ enum csnake_site_flag {
 
 #define CSNAKE_SMALL_LOOP_INSTRUCTIONS 10u
 
+/* Exit status of a process whose plan (CSNAKE_PLAN) is missing, unreadable or malformed:
+ * the runtime prints one line "csnake: plan FILE: problem" and _exit()s with it, so an
+ * orchestrator can tell a broken experiment from a failing test. */
+#define CSNAKE_EXIT_BAD_PLAN 86
+
 /* state[i] bits, written by the runtime only. */
 enum csnake_state_bit {
   CSNAKE_STATE_OBSERVE = 1u, /* call the hook: tracing, loop tracking for contexts */

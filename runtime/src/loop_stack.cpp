@@ -1,0 +1,194 @@
+// LoopStack implementation.
+#include "loop_stack.h"
+
+#include "armed_fault.h"
+#include "callsite_signature.h"
+#include "trace_tables.h"
+
+#include <cerrno>
+#include <ctime>
+
+namespace csnake::rt {
+
+bool sampledIteration(uint64_t n) {
+  if (n < kSampleAll) return true;
+  uint32_t log2 = 63u - uint32_t(__builtin_clzll(n));
+  uint64_t step = 1ull << (log2 - 5);  // n in [2^log2, 2^(log2+1)): 32 multiples of step
+  return (n & (step - 1)) == 0;
+}
+
+namespace {
+
+void sleepMs(uint32_t ms) {
+  timespec ts{time_t(ms / 1000), long(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+void finalizeIteration(ThreadState *ts, LoopEntry &e) {
+  PathAcc &p = e.path;
+  if (!p.active) return;
+  if (config().tracing && e.slot != kNoSlot) {
+    uint64_t sig = trace::pathSignature(p.sum, p.n);
+    uint64_t iter = e.iters.load(std::memory_order_relaxed);
+    uint64_t n = e.baseN + (iter ? iter - 1 : 0);
+    uint64_t bloom = mix64(combine(combine(e.id, e.callsig), sig));
+    uint64_t &word = ts->seen[(bloom >> 6) & 255];
+    uint64_t bit = 1ull << (bloom & 63);
+    bool isNew = (word & bit) == 0;
+    if (sampledIteration(n) || isNew) {
+      if (recordPath(e, sig)) word |= bit;
+    } else {
+      bump(stats().iterationsSampledOut);
+    }
+    if (p.overflow) bump(stats().pathPairOverflow);
+  }
+  p.active = false;
+  p.overflow = false;
+  p.n = 0;
+  p.sum = 0;
+}
+
+void finalizeInvocation(ThreadState *ts, LoopEntry &e) {
+  finalizeIteration(ts, e);
+  if (config().tracing) recordInvocation(e.slot, e.iters.load(std::memory_order_relaxed));
+}
+
+// Pops entries above index `keep` (exclusive), finalising them.
+void popTo(ThreadState *ts, uint32_t keep) {
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  while (d > keep) {
+    finalizeInvocation(ts, ts->stack[d - 1]);
+    --d;
+    ts->depth.store(d, std::memory_order_release);
+  }
+}
+
+// Index+1 of the topmost entry (id, frame) among the same-frame entries at the top, 0 if none.
+uint32_t findSameFrame(ThreadState *ts, uint64_t id, uintptr_t frame) {
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  for (uint32_t i = d; i > 0; --i) {
+    const LoopEntry &e = ts->stack[i - 1];
+    if (e.frame != frame) return 0;
+    if (e.id == id) return i;
+  }
+  return 0;
+}
+
+LoopEntry *push(ThreadState *ts, uint64_t id, uintptr_t frame) {
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  if (d >= kLoopStackDepth) {
+    bump(stats().loopStackOverflow);
+    return nullptr;
+  }
+  LoopEntry &e = ts->stack[d];
+  e.id = id;
+  e.frame = frame;
+  e.parent = d ? ts->stack[d - 1].id : 0;
+  e.node = ts->effectiveNode();
+  e.iters.store(0, std::memory_order_relaxed);
+  e.path.active = false;
+  e.path.overflow = false;
+  e.path.n = 0;
+  e.path.sum = 0;
+  e.delay = false;
+  e.delayEach = false;
+  if (config().tracing) {
+    e.callsig = callSiteSignature(ts, frame);
+    e.slot = loopSlot(id, e.callsig, e.node, e.parent);
+    e.baseN = e.slot == kNoSlot ? 0
+                                : loopTable().slots[e.slot].iterations.load(std::memory_order_relaxed);
+  } else {
+    e.callsig = 0;
+    e.slot = kNoSlot;
+    e.baseN = 0;
+  }
+  ArmedFault &af = armedFault();
+  if (af.isFault(id) && af.plan.delayMs &&
+      (af.plan.context == 0 || af.plan.context == id || af.plan.context == e.parent)) {
+    if (af.plan.mode == trace::PlanMode::Probability) e.delayEach = true;
+    else e.delay = af.decide();
+  }
+  ts->depth.store(d + 1, std::memory_order_release);
+  return &e;
+}
+
+}  // namespace
+
+void popStale(ThreadState *ts, uintptr_t frame) {
+  if (!ts->onStack(frame)) return;
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  uint32_t keep = d;
+  while (keep > 0 && ts->stack[keep - 1].frame < frame) --keep;
+  if (keep != d) popTo(ts, keep);
+}
+
+LoopEntry *innermost(ThreadState *ts) {
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  return d ? &ts->stack[d - 1] : nullptr;
+}
+
+void loopEnter(ThreadState *ts, uint64_t id, uintptr_t frame) {
+  popStale(ts, frame);
+  // Same loop, same frame on top: its previous invocation never reached an exit edge
+  // (left by an exception and re-entered from the same caller): finish it and start over.
+  if (uint32_t i = findSameFrame(ts, id, frame)) popTo(ts, i - 1);
+  push(ts, id, frame);
+}
+
+void loopIter(ThreadState *ts, uint64_t id, uintptr_t frame) {
+  popStale(ts, frame);
+  LoopEntry *e;
+  if (uint32_t i = findSameFrame(ts, id, frame)) {
+    popTo(ts, i);  // inner loops of this function left without exit (goto, break out)
+    e = &ts->stack[i - 1];
+  } else {
+    e = push(ts, id, frame);  // enter was missed (stack overflow earlier): start here
+    if (!e) return;
+  }
+  finalizeIteration(ts, *e);
+  e->iters.store(e->iters.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  e->path.active = true;
+  if (e->delay || (e->delayEach && armedFault().draw())) {
+    armedFault().recordFire();
+    sleepMs(armedFault().plan.delayMs);
+  }
+}
+
+void loopExit(ThreadState *ts, uint64_t id, uintptr_t frame) {
+  popStale(ts, frame);
+  if (uint32_t i = findSameFrame(ts, id, frame)) popTo(ts, i - 1);
+}
+
+void recordDecision(ThreadState *ts, uint64_t site, uint32_t value) {
+  LoopEntry *e = innermost(ts);
+  if (!e || !e->path.active) return;
+  PathAcc &p = e->path;
+  uint32_t stored = p.n < trace::kMaxPathPairs ? p.n : trace::kMaxPathPairs;
+  for (uint32_t i = 0; i < stored; ++i)
+    if (p.pairs[i].site == site && p.pairs[i].value == value) return;
+  if (p.n < trace::kMaxPathPairs) {
+    p.pairs[p.n].site = site;
+    p.pairs[p.n].value = value;
+    p.pairs[p.n].reserved = 0;
+  } else {
+    p.overflow = true;
+  }
+  p.n++;
+  p.sum += trace::pathPairHash(site, value);
+}
+
+void finalizeAll(ThreadState *ts) { popTo(ts, 0); }
+
+void reclaimAfterFork(ThreadState *ts) {
+  if (!ts) return;
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < d; ++i) {
+    LoopEntry &e = ts->stack[i];
+    e.slot = config().tracing ? loopSlot(e.id, e.callsig, e.node, e.parent) : kNoSlot;
+    e.baseN = 0;
+  }
+  for (auto &w : ts->seen) w = 0;
+}
+
+}  // namespace csnake::rt
