@@ -205,6 +205,16 @@ SiteCatalog SiteCatalog::fromSectionBytes(const std::string &origin, const uint8
   return cat;
 }
 
+SiteCatalog SiteCatalog::fromSites(std::vector<FaultSite> sites) {
+  SiteCatalog cat;
+  for (FaultSite &s : sites) {
+    if (cat.byId_.count(s.id)) continue;
+    cat.byId_.emplace(s.id, cat.sites_.size());
+    cat.sites_.push_back(std::move(s));
+  }
+  return cat;
+}
+
 const FaultSite *SiteCatalog::find(uint64_t id) const {
   auto it = byId_.find(id);
   return it == byId_.end() ? nullptr : &sites_[it->second];

@@ -57,6 +57,8 @@ class SiteCatalog {
   static SiteCatalog fromBinary(const std::string &path);
   // Parses the concatenated module tables of a csnake_sites section.
   static SiteCatalog fromSectionBytes(const std::string &origin, const uint8_t *data, size_t size);
+  // A catalogue of sites known otherwise (e.g. loaded from a campaign database).
+  static SiteCatalog fromSites(std::vector<FaultSite> sites);
 
   const std::vector<FaultSite> &sites() const { return sites_; }
   const FaultSite *find(uint64_t id) const;

@@ -7,5 +7,8 @@ namespace csnake::cli {
 int runSitesCommand(int argc, char **argv);  // sites_command.cpp
 int runExecCommand(int argc, char **argv);   // exec_command.cpp
 int runTraceCommand(int argc, char **argv);  // trace_command.cpp
+int runTestsCommand(int argc, char **argv);  // tests_command.cpp
+int runCampaignCommand(int argc, char **argv);  // campaign_command.cpp
+int runStatusCommand(int argc, char **argv);  // status_command.cpp
 
 }  // namespace csnake::cli

@@ -16,6 +16,9 @@ const Command kCommands[] = {
     {"sites", csnake::cli::runSitesCommand, "list the fault sites of an instrumented binary"},
     {"exec", csnake::cli::runExecCommand, "run a command with one fault armed and record its trace"},
     {"trace", csnake::cli::runTraceCommand, "decode a trace directory"},
+    {"tests", csnake::cli::runTestsCommand, "list the tests of a target build"},
+    {"campaign", csnake::cli::runCampaignCommand, "profile and inject across a target's tests (resumable)"},
+    {"status", csnake::cli::runStatusCommand, "show where a campaign stands"},
 };
 
 void usage(FILE *out) {

@@ -1,0 +1,348 @@
+#include "campaign/campaign_runner.h"
+
+#include <csnake/abi.h>
+#include <csnake/trace_reader.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "campaign/allocator.h"
+#include "campaign/campaign_store.h"
+#include "campaign/profile_index.h"
+#include "campaign/progress_reporter.h"
+#include "discovery/test_discovery.h"
+#include "exec/local_process_pool.h"
+
+namespace fs = std::filesystem;
+
+namespace csnake {
+
+namespace {
+
+std::string planJson(const ExperimentPlan &p, uint64_t seed) {
+  nlohmann::json j = {{"version", 1}, {"fault", formatSiteId(p.fault)}, {"mode", p.mode}};
+  if (p.context) j["context"] = formatSiteId(p.context);
+  if (p.delayMs) j["delay_ms"] = p.delayMs;
+  if (!p.errnoName.empty()) j["errno"] = p.errnoName;
+  j["seed"] = seed;
+  return j.dump();
+}
+
+std::string firstLine(const std::string &path) {
+  std::ifstream in(path);
+  std::string line, last;
+  // The runtime's one-line message is the last "csnake:" line of the output.
+  while (std::getline(in, line))
+    if (line.rfind("csnake:", 0) == 0) last = line;
+  return last;
+}
+
+// Gzips every file of `dir` in place (file -> file.gz). Returns false on a write error
+// (a full disk): the caller then keeps nothing rather than a half-written archive.
+bool compressDir(const std::string &dir) {
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(dir, ec)) {
+    if (!e.is_regular_file()) continue;
+    std::string src = e.path().string(), dst = src + ".gz";
+    std::ifstream in(src, std::ios::binary);
+    gzFile gz = gzopen(dst.c_str(), "wb6");
+    if (!gz) return false;
+    char buf[1 << 16];
+    bool ok = true;
+    while (ok && (in.read(buf, sizeof buf) || in.gcount() > 0))
+      ok = gzwrite(gz, buf, static_cast<unsigned>(in.gcount())) == in.gcount();
+    ok = gzclose(gz) == Z_OK && ok;
+    if (!ok) {
+      fs::remove(dst, ec);
+      return false;
+    }
+    fs::remove(src, ec);
+  }
+  return true;
+}
+
+class Campaign {
+ public:
+  Campaign(const CampaignOptions &opts, const std::atomic<bool> &stop)
+      : opts_(opts), stop_(stop), progress_(stderr), start_(std::chrono::steady_clock::now()) {}
+
+  int run();
+
+ private:
+  enum class PhaseEnd { Finished, Interrupted, OutOfTime };
+  PhaseEnd executeRuns(const std::string &kind, const std::map<int64_t, StoredTest> &tests);
+  void ingest(CampaignStore &store, const PlannedRun &run, const RunResult &result);
+  void assessTestHealth(const std::map<int64_t, StoredTest> &tests);
+  bool outOfTime() const {
+    return opts_.timeLimitSeconds > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() >= opts_.timeLimitSeconds;
+  }
+
+  CampaignOptions opts_;
+  const std::atomic<bool> &stop_;
+  ProgressReporter progress_;
+  std::chrono::steady_clock::time_point start_;
+  std::unique_ptr<CampaignStore> store_;
+  SiteCatalog catalog_;
+};
+
+int Campaign::run() {
+  std::string build = opts_.buildDir.empty() ? "" : fs::absolute(opts_.buildDir).lexically_normal().string();
+  if (!build.empty() && build.size() > 1 && build.back() == '/') build.pop_back();
+  if (opts_.resultsDir.empty()) {
+    fs::path db(opts_.dbPath);
+    opts_.resultsDir = (db.parent_path() / (db.stem().string() + ".runs")).string();
+  }
+  store_ = std::make_unique<CampaignStore>(opts_.dbPath, true);
+  store_->bindTarget(build.empty() ? fs::absolute(opts_.testsFile).string() : build);
+  if (int64_t n = store_->replanInterruptedRuns())
+    progress_.log("resuming: " + std::to_string(n) + " run(s) interrupted by the last campaign were re-planned");
+
+  // Tests and the site catalogue of every test binary.
+  DiscoveryOptions dopts;
+  dopts.labelFilter = opts_.label;
+  std::vector<TestCase> tests = filterTests(discoverTests(build, opts_.testsFile, dopts), opts_.testFilter);
+  if (tests.empty()) {
+    std::fprintf(stderr, "csnake: %s: no test matches '%s'\n", build.c_str(), opts_.testFilter.c_str());
+    return 1;
+  }
+  std::map<std::string, bool> instrumented;
+  for (const TestCase &t : tests) {
+    if (instrumented.count(t.binary)) continue;
+    try {
+      SiteCatalog cat = SiteCatalog::fromBinary(t.binary);
+      store_->recordBinary(t.binary, fileContentHash(t.binary), true, cat.sites().size());
+      store_->upsertSites(cat);
+      instrumented[t.binary] = true;
+    } catch (const CatalogError &e) {
+      progress_.log(std::string("skipping the tests of ") + e.what());
+      instrumented[t.binary] = false;
+    }
+  }
+  // One catalogue for allocation: the union of all binaries' sites, from the database.
+  {
+    std::vector<FaultSite> all;
+    Statement q = store_->db().prepare("SELECT id, kind, file, line, function, mangled, flags, loop_size, detail FROM sites");
+    while (q.step()) {
+      FaultSite s;
+      parseSiteId(q.getText(0), s.id);
+      parseSiteKind(q.getText(1), s.kind);
+      s.file = q.getText(2);
+      s.line = static_cast<uint32_t>(q.getInt(3));
+      s.demangled = q.getText(4);
+      s.function = q.getText(5);
+      s.flags = static_cast<uint32_t>(q.getInt(6));
+      s.loopSize = static_cast<uint32_t>(q.getInt(7));
+      s.detail = q.getText(8);
+      all.push_back(s);
+    }
+    catalog_ = SiteCatalog::fromSites(std::move(all));
+  }
+  bool any = false;
+  for (auto &[bin, inst] : instrumented) any |= inst;
+  if (!any) {
+    std::fprintf(stderr, "csnake: %s: no test binary is built with csnake (use cmake/csnake-toolchain.cmake)\n",
+                 build.c_str());
+    return 1;
+  }
+  std::map<int64_t, StoredTest> byId;
+  std::set<std::string> selected;
+  for (const TestCase &t : tests) selected.insert(t.id);
+  for (StoredTest &s : store_->upsertTests(tests, instrumented))
+    if (selected.count(s.test.id)) byId[s.id] = s;
+
+  // Phase 0: profile runs, every selected instrumented test R times.
+  for (auto &[id, t] : byId) {
+    if (!t.instrumented) continue;
+    ExperimentPlan p;
+    p.kind = "profile";
+    p.testId = id;
+    p.phase = "profile";
+    p.reason = "profile: learn what the test does without faults";
+    store_->ensureExperiment(p, opts_.repeats);
+  }
+  PhaseEnd end = executeRuns("profile", byId);
+  if (end != PhaseEnd::Finished) return end == PhaseEnd::Interrupted ? 130 : 0;
+  assessTestHealth(byId);
+  for (auto &[id, t] : byId)
+    for (const StoredTest &fresh : store_->tests())
+      if (fresh.id == id) t = fresh;
+
+  // Injection: the budget counts injection runs, the allocator picks experiments.
+  std::unique_ptr<Allocator> allocator = makeAllocator(opts_.allocator);
+  ProfileIndex profile = ProfileIndex::load(*store_);
+  AllocationContext ctx{*store_, catalog_, profile, opts_.seed, opts_.delayMs};
+  for (;;) {
+    int64_t used = store_->runCounts("injection").total;
+    int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
+    if (room > 0) {
+      std::vector<ExperimentPlan> batch = allocator->nextBatch(ctx, room);
+      int64_t added = 0;
+      for (const ExperimentPlan &p : batch) {
+        if (added >= room) break;
+        added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
+      }
+      if (batch.empty() && store_->plannedRuns("injection").empty()) break;
+      if (added == 0 && store_->plannedRuns("injection").empty()) break;
+    } else if (store_->plannedRuns("injection").empty()) {
+      break;
+    }
+    end = executeRuns("injection", byId);
+    if (end == PhaseEnd::Interrupted) return 130;
+    if (end == PhaseEnd::OutOfTime) break;
+  }
+  RunCounts all = store_->runCounts();
+  std::fprintf(stderr, "csnake: campaign finished: %lld runs (%lld done, %lld failed, %lld timed out, %lld not fired), %s\n",
+               (long long)all.total, (long long)all.byState["done"], (long long)all.byState["failed"],
+               (long long)all.byState["timed_out"], (long long)all.byState["not_fired"], opts_.dbPath.c_str());
+  return 0;
+}
+
+Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map<int64_t, StoredTest> &tests) {
+  std::vector<PlannedRun> queue = store_->plannedRuns(kind);
+  RunCounts before = store_->runCounts(kind);
+  int64_t finished = before.total - before.byState["planned"] - before.byState["running"];
+  progress_.startPhase(kind, before.total, finished);
+  int64_t failed = before.byState["failed"], timedOut = before.byState["timed_out"], notFired = before.byState["not_fired"];
+  LocalPoolOptions popts;
+  popts.workers = opts_.jobs > 0 ? static_cast<size_t>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  LocalProcessPool pool(popts);
+  std::map<int64_t, PlannedRun> inFlight;
+  size_t next = 0;
+  PhaseEnd end = PhaseEnd::Finished;
+  while (next < queue.size() || !inFlight.empty()) {
+    if (stop_ || outOfTime()) {
+      end = stop_ ? PhaseEnd::Interrupted : PhaseEnd::OutOfTime;
+      for (int64_t id : pool.cancelAll()) store_->markPlanned(id);
+      inFlight.clear();
+      break;
+    }
+    while (next < queue.size() && pool.inFlight() < pool.capacity()) {
+      const PlannedRun &r = queue[next++];
+      auto t = tests.find(r.testId);
+      if (t == tests.end()) continue;  // a test outside this invocation's filter
+      RunSpec spec;
+      spec.runId = r.runId;
+      spec.argv = t->second.test.argv;
+      spec.cwd = t->second.test.cwd;
+      spec.timeoutSeconds = opts_.runTimeoutSeconds;
+      spec.runDir = opts_.resultsDir + "/run-" + std::to_string(r.runId);
+      if (kind == "injection") spec.planJson = planJson(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
+      store_->markRunning(r.runId);
+      inFlight[r.runId] = r;
+      pool.submit(spec);
+    }
+    std::optional<RunResult> res = pool.waitNext(std::chrono::milliseconds(100));
+    if (!res) {
+      progress_.update(finished, failed, timedOut, notFired);
+      continue;
+    }
+    PlannedRun r = inFlight[res->runId];
+    inFlight.erase(res->runId);
+    ingest(*store_, r, *res);
+    Statement q = store_->db().prepare("SELECT state FROM runs WHERE id = ?");
+    q.bind(1, r.runId);
+    q.step();
+    std::string state = q.getText(0);
+    failed += state == "failed";
+    timedOut += state == "timed_out";
+    notFired += state == "not_fired";
+    ++finished;
+    progress_.update(finished, failed, timedOut, notFired);
+  }
+  progress_.finishPhase();
+  if (end == PhaseEnd::Interrupted)
+    progress_.log("interrupted: finished runs are kept; run the same command again to resume");
+  if (end == PhaseEnd::OutOfTime) progress_.log("time budget reached");
+  return end;
+}
+
+void Campaign::ingest(CampaignStore &store, const PlannedRun &run, const RunResult &res) {
+  const ProcessStatus &st = res.status;
+  RunState state = RunState::Done;
+  std::string error;
+  std::optional<TraceSummary> summary;
+  if (!st.spawned) {
+    state = RunState::Failed;
+    error = st.spawnError;
+  } else if (!st.timedOut && !st.signal && st.exitCode == CSNAKE_EXIT_BAD_PLAN) {
+    state = RunState::Failed;
+    error = "bad plan: " + firstLine(res.logPath);
+  } else {
+    try {
+      summary = summarizeTraceDir(res.traceDir);
+    } catch (const TraceError &e) {
+      error = e.what();
+    }
+    if (st.timedOut) state = RunState::TimedOut;
+    else if (!summary) state = RunState::Failed;
+    else if (run.plan.kind == "injection" && !summary->fired) state = RunState::NotFired;
+  }
+  if (!error.empty() && state != RunState::Failed) error = "trace: " + error;
+  std::string tracePath;
+  if (summary && opts_.keepTraces != "none") {
+    tracePath = res.traceDir;
+    if (opts_.keepTraces == "compressed" && !compressDir(res.traceDir)) {
+      progress_.log(res.traceDir + ": cannot compress the trace (disk full?); raw trace dropped");
+      tracePath.clear();
+    }
+  }
+  if (tracePath.empty() || opts_.keepTraces == "none") {
+    std::error_code ec;
+    fs::remove_all(res.traceDir, ec);
+  }
+  std::error_code ec;
+  fs::remove_all(fs::path(res.traceDir).parent_path() / "tmp", ec);
+  store.finishRun(run.runId, state, st, error, tracePath, summary ? &*summary : nullptr);
+  if (state == RunState::Failed)
+    progress_.log("run " + std::to_string(run.runId) + " failed: " + error + " (log: " + res.logPath + ")");
+}
+
+void Campaign::assessTestHealth(const std::map<int64_t, StoredTest> &tests) {
+  Statement q = store_->db().prepare(
+      "SELECT e.test_id, r.state, r.outcome FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+      "WHERE e.kind = 'profile'");
+  std::map<int64_t, std::vector<std::string>> outcomes;
+  while (q.step()) outcomes[q.getInt(0)].push_back(q.getText(1) == "done" ? q.getText(2) : q.getText(1));
+  int flakyCount = 0, brokenCount = 0;
+  for (auto &[test, outs] : outcomes) {
+    auto t = tests.find(test);
+    if (t == tests.end()) continue;
+    std::set<std::string> distinct(outs.begin(), outs.end());
+    bool broken = !distinct.count("exit 0");
+    bool flaky = distinct.size() > 1;
+    store_->setTestHealth(test, flaky, broken);
+    if (flaky) {
+      ++flakyCount;
+      progress_.log("flaky test " + t->second.test.id + ": profile outcomes differ across repeats");
+    } else if (broken) {
+      ++brokenCount;
+      progress_.log("test " + t->second.test.id + " fails without any fault (" + *distinct.begin() +
+                    "): not used for injection");
+    }
+  }
+  if (flakyCount || brokenCount)
+    progress_.log(std::to_string(flakyCount) + " flaky and " + std::to_string(brokenCount) + " failing test(s)");
+}
+
+}  // namespace
+
+int runCampaign(const CampaignOptions &opts, const std::atomic<bool> &stopRequested) {
+  try {
+    Campaign c(opts, stopRequested);
+    return c.run();
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "csnake: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace csnake

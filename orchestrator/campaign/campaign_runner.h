@@ -1,0 +1,34 @@
+// `csnake campaign`: profile every test, then spend the injection budget on experiments
+// chosen by the allocator, all state in the campaign database. Re-running the same
+// command resumes: finished runs are never repeated, runs a killed campaign left in
+// `running` are re-planned.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace csnake {
+
+struct CampaignOptions {
+  std::string buildDir;
+  std::string dbPath;
+  std::string testsFile;       // explicit test list instead of discovery
+  std::string testFilter;      // GoogleTest-style filter on test ids
+  std::string label;           // CTest label filter ("" = every test)
+  std::string resultsDir;      // raw traces; default <db dir>/<db stem>.runs
+  std::string keepTraces = "compressed";  // compressed | raw | none
+  std::string allocator = "simple";
+  int64_t budgetRuns = 60;     // injection runs
+  double timeLimitSeconds = 0; // 0 = no wall-clock limit
+  int jobs = 0;                // 0 = number of cores
+  int repeats = 3;
+  uint64_t seed = 1;
+  double runTimeoutSeconds = 60;
+  int delayMs = 200;
+};
+
+// 0: finished; 1: error (message printed); 130: interrupted (resumable).
+int runCampaign(const CampaignOptions &opts, const std::atomic<bool> &stopRequested);
+
+}  // namespace csnake

@@ -1,0 +1,278 @@
+#include "campaign/campaign_store.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "db/schema.h"
+
+namespace csnake {
+
+const char *runStateName(RunState s) {
+  switch (s) {
+    case RunState::Planned: return "planned";
+    case RunState::Running: return "running";
+    case RunState::Done: return "done";
+    case RunState::Failed: return "failed";
+    case RunState::TimedOut: return "timed_out";
+    case RunState::NotFired: return "not_fired";
+  }
+  return "planned";
+}
+
+namespace {
+
+double nowUnix() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string fileContentHash(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  uint64_t h = 0xcbf29ce484222325ull;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(buf[i]);
+      h *= 0x100000001b3ull;
+    }
+  }
+  return "fnv1a64:" + formatSiteId(h).substr(2);
+}
+
+CampaignStore::CampaignStore(const std::string &path, bool create) : db_(path, create) { migrateSchema(db_); }
+
+std::string CampaignStore::meta(const std::string &key) const {
+  Statement st(const_cast<Database &>(db_), "SELECT value FROM meta WHERE key = ?");
+  st.bind(1, key);
+  return st.step() ? st.getText(0) : "";
+}
+
+void CampaignStore::setMeta(const std::string &key, const std::string &value) {
+  db_.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+void CampaignStore::bindTarget(const std::string &buildDir) {
+  std::string known = meta("target_build");
+  if (known.empty()) {
+    setMeta("target_build", buildDir);
+    setMeta("created_at", std::to_string(nowUnix()));
+  } else if (known != buildDir) {
+    throw DbError(db_.path() + ": belongs to target build " + known + ", not " + buildDir +
+                  " (use another --db for another target)");
+  }
+}
+
+void CampaignStore::recordBinary(const std::string &path, const std::string &hash, bool instrumented, size_t nSites) {
+  Statement q = db_.prepare("SELECT content_hash FROM binaries WHERE path = ?");
+  q.bind(1, path);
+  if (q.step()) {
+    if (q.getText(0) != hash)
+      throw DbError(db_.path() + ": " + path +
+                    " changed since this campaign started (rebuilt target); start a new database");
+    return;
+  }
+  db_.prepare("INSERT INTO binaries(path, content_hash, instrumented, n_sites) VALUES (?, ?, ?, ?)")
+      .bind(1, path)
+      .bind(2, hash)
+      .bind(3, instrumented ? 1 : 0)
+      .bind(4, static_cast<int64_t>(nSites))
+      .run();
+}
+
+void CampaignStore::upsertSites(const SiteCatalog &catalog) {
+  Transaction tx(db_);
+  Statement ins = db_.prepare(
+      "INSERT OR IGNORE INTO sites(id, kind, file, line, function, mangled, flags, parent_loop, loop_size, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const FaultSite &s : catalog.sites()) {
+    ins.bind(1, formatSiteId(s.id)).bind(2, siteKindName(s.kind)).bind(3, s.file).bind(4, int64_t(s.line));
+    ins.bind(5, s.demangled).bind(6, s.function).bind(7, int64_t(s.flags));
+    if (s.parentLoop) ins.bind(8, formatSiteId(s.parentLoop));
+    else ins.bindNull(8);
+    ins.bind(9, int64_t(s.loopSize)).bind(10, s.detail).run();
+  }
+  tx.commit();
+}
+
+std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &tests,
+                                                   const std::map<std::string, bool> &instrumented) {
+  Transaction tx(db_);
+  Statement ins = db_.prepare(
+      "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented) VALUES (?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(name) DO UPDATE SET instrumented = excluded.instrumented");
+  for (const TestCase &t : tests) {
+    auto it = instrumented.find(t.binary);
+    ins.bind(1, t.id).bind(2, t.binary).bind(3, t.adapter).bind(4, nlohmann::json(t.argv).dump());
+    ins.bind(5, t.cwd).bind(6, nlohmann::json(t.labels).dump()).bind(7, it == instrumented.end() || it->second ? 1 : 0);
+    ins.run();
+  }
+  tx.commit();
+  return this->tests();
+}
+
+std::vector<StoredTest> CampaignStore::tests() {
+  std::vector<StoredTest> out;
+  Statement q = db_.prepare(
+      "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken FROM tests ORDER BY id");
+  while (q.step()) {
+    StoredTest s;
+    s.id = q.getInt(0);
+    s.test.id = q.getText(1);
+    s.test.binary = q.getText(2);
+    s.test.adapter = q.getText(3);
+    s.test.argv = nlohmann::json::parse(q.getText(4)).get<std::vector<std::string>>();
+    s.test.cwd = q.getText(5);
+    s.test.labels = nlohmann::json::parse(q.getText(6)).get<std::vector<std::string>>();
+    s.instrumented = q.getInt(7) != 0;
+    s.flaky = q.getInt(8) != 0;
+    s.broken = q.getInt(9) != 0;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void CampaignStore::setTestHealth(int64_t testId, bool flaky, bool broken) {
+  db_.prepare("UPDATE tests SET flaky = ?, broken = ? WHERE id = ?").bind(1, flaky ? 1 : 0).bind(2, broken ? 1 : 0).bind(3, testId).run();
+}
+
+std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p, int repeats) {
+  Transaction tx(db_);
+  std::string fault = p.fault ? formatSiteId(p.fault) : "", context = p.context ? formatSiteId(p.context) : "";
+  Statement find = db_.prepare(
+      "SELECT id FROM experiments WHERE kind = ? AND test_id = ? AND fault = ? AND context = ? AND mode = ? "
+      "AND delay_ms = ? AND errno_name = ?");
+  find.bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
+  if (find.step()) return {find.getInt(0), false};
+  db_.prepare(
+         "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, "
+         "reason, score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
+      .bind(7, p.errnoName).bind(8, repeats).bind(9, p.allocator).bind(10, p.phase).bind(11, p.reason)
+      .bind(12, p.score).bind(13, nowUnix())
+      .run();
+  int64_t id = db_.lastInsertId();
+  Statement run = db_.prepare("INSERT INTO runs(experiment_id, repeat) VALUES (?, ?)");
+  for (int r = 0; r < repeats; ++r) run.bind(1, id).bind(2, r).run();
+  tx.commit();
+  return {id, true};
+}
+
+int64_t CampaignStore::countExperiments(const std::string &kind) {
+  Statement q = db_.prepare("SELECT COUNT(*) FROM experiments WHERE kind = ?");
+  q.bind(1, kind);
+  q.step();
+  return q.getInt(0);
+}
+
+int64_t CampaignStore::replanInterruptedRuns() {
+  db_.exec("UPDATE runs SET state = 'planned', attempts = attempts + 1 WHERE state = 'running'");
+  return db_.changes();
+}
+
+std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
+  std::vector<PlannedRun> out;
+  Statement q = db_.prepare(
+      "SELECT r.id, r.repeat, e.id, e.test_id, e.fault, e.context, e.mode, e.delay_ms, e.errno_name "
+      "FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.state = 'planned' AND e.kind = ? "
+      "ORDER BY e.id, r.repeat");
+  q.bind(1, kind);
+  while (q.step()) {
+    PlannedRun r;
+    r.runId = q.getInt(0);
+    r.repeat = static_cast<int>(q.getInt(1));
+    r.experimentId = q.getInt(2);
+    r.testId = r.plan.testId = q.getInt(3);
+    r.plan.kind = kind;
+    if (!q.getText(4).empty()) parseSiteId(q.getText(4), r.plan.fault);
+    if (!q.getText(5).empty()) parseSiteId(q.getText(5), r.plan.context);
+    r.plan.mode = q.getText(6);
+    r.plan.delayMs = static_cast<int>(q.getInt(7));
+    r.plan.errnoName = q.getText(8);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void CampaignStore::markRunning(int64_t runId) {
+  db_.prepare("UPDATE runs SET state = 'running', started_at = ? WHERE id = ? AND state = 'planned'")
+      .bind(1, nowUnix()).bind(2, runId).run();
+}
+
+void CampaignStore::markPlanned(int64_t runId) {
+  db_.prepare("UPDATE runs SET state = 'planned' WHERE id = ? AND state = 'running'").bind(1, runId).run();
+}
+
+void CampaignStore::finishRun(int64_t runId, RunState state, const ProcessStatus &status, const std::string &error,
+                              const std::string &tracePath, const TraceSummary *summary) {
+  Transaction tx(db_);
+  // Summaries of an earlier attempt of this run (interrupted mid-ingest) are replaced.
+  for (const char *table : {"run_receipts", "run_events", "run_loops", "run_paths"})
+    db_.prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, runId).run();
+  Statement upd = db_.prepare(
+      "UPDATE runs SET state = ?, exit_code = ?, signal = ?, outcome = ?, error = ?, finished_at = ?, wall_ms = ?, "
+      "trace_path = ?, trace_bytes = ? WHERE id = ?");
+  upd.bind(1, runStateName(state));
+  if (status.spawned && !status.timedOut && !status.signal) upd.bind(2, status.exitCode);
+  else upd.bindNull(2);
+  if (status.signal) upd.bind(3, status.signal);
+  else upd.bindNull(3);
+  upd.bind(4, status.describe()).bind(5, error).bind(6, nowUnix()).bind(7, int64_t(status.wallSeconds * 1000));
+  upd.bind(8, tracePath).bind(9, summary ? int64_t(summary->bytes) : int64_t(0)).bind(10, runId).run();
+  if (summary) {
+    db_.prepare("INSERT INTO run_receipts(run_id, armed, fired, fire_count, processes) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, runId).bind(2, summary->armed ? 1 : 0).bind(3, summary->fired ? 1 : 0)
+        .bind(4, int64_t(summary->fireCount)).bind(5, int64_t(summary->processes))
+        .run();
+    Statement ev = db_.prepare(
+        "INSERT INTO run_events(run_id, site, context, callsig, node, reached, occurred, injected) VALUES (?,?,?,?,?,?,?,?)");
+    for (const auto &[key, e] : summary->events) {
+      const auto &[site, context, callsig, node] = key;
+      ev.bind(1, runId).bind(2, formatSiteId(site)).bind(3, formatSiteId(context)).bind(4, formatSiteId(callsig));
+      ev.bind(5, node).bind(6, int64_t(e.reached)).bind(7, int64_t(e.occurred)).bind(8, int64_t(e.injected)).run();
+    }
+    Statement lp = db_.prepare(
+        "INSERT INTO run_loops(run_id, loop, callsig, parent_loop, invocations, iterations, histogram) VALUES (?,?,?,?,?,?,?)");
+    for (const auto &[key, l] : summary->loops) {
+      nlohmann::json hist = nlohmann::json::array();
+      for (const auto &[low, count] : l.histogram) hist.push_back({low, count});
+      lp.bind(1, runId).bind(2, formatSiteId(key.first)).bind(3, formatSiteId(key.second)).bind(4, formatSiteId(l.parent));
+      lp.bind(5, int64_t(l.invocations)).bind(6, int64_t(l.iterations)).bind(7, hist.dump()).run();
+    }
+    Statement pt = db_.prepare(
+        "INSERT INTO run_paths(run_id, loop, callsig, signature, count, decisions) VALUES (?,?,?,?,?,?)");
+    for (const auto &[key, p] : summary->paths) {
+      const auto &[loop, callsig, sig] = key;
+      nlohmann::json dec = nlohmann::json::array();
+      for (const auto &[site, value] : p.decisions) dec.push_back({formatSiteId(site), value});
+      pt.bind(1, runId).bind(2, formatSiteId(loop)).bind(3, formatSiteId(callsig)).bind(4, formatSiteId(sig));
+      pt.bind(5, int64_t(p.count)).bind(6, dec.dump()).run();
+    }
+  }
+  tx.commit();
+}
+
+RunCounts CampaignStore::runCounts(const std::string &kind) {
+  RunCounts c;
+  for (RunState s : {RunState::Planned, RunState::Running, RunState::Done, RunState::Failed, RunState::TimedOut,
+                     RunState::NotFired})
+    c.byState[runStateName(s)] = 0;
+  std::string sql = "SELECT r.state, COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id";
+  if (!kind.empty()) sql += " WHERE e.kind = ?";
+  sql += " GROUP BY r.state";
+  Statement q = db_.prepare(sql);
+  if (!kind.empty()) q.bind(1, kind);
+  while (q.step()) {
+    c.byState[q.getText(0)] = q.getInt(1);
+    c.total += q.getInt(1);
+  }
+  return c;
+}
+
+}  // namespace csnake

@@ -1,0 +1,33 @@
+// What the profile phase learned, loaded from the database for allocators: which faults
+// (site, context) each healthy test reaches, in how many profile repeats and how often,
+// and which loops it runs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "campaign/campaign_store.h"
+
+namespace csnake {
+
+using Fault = std::pair<uint64_t, uint64_t>;  // (site, context); a delay fault is (loop, loop)
+
+struct FaultCoverage {
+  int repeatsReached = 0;  // profile repeats of the test that reached it
+  uint64_t reachCount = 0; // summed over those repeats
+};
+
+struct ProfileIndex {
+  // fault -> test id -> coverage
+  std::map<Fault, std::map<int64_t, FaultCoverage>> faults;
+  // loop -> test id -> coverage (iterations instead of reaches)
+  std::map<uint64_t, std::map<int64_t, FaultCoverage>> loops;
+  std::set<int64_t> healthyTests;  // instrumented, not broken
+
+  static ProfileIndex load(CampaignStore &store);
+};
+
+}  // namespace csnake

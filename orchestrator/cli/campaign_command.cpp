@@ -1,0 +1,94 @@
+// `csnake campaign --build DIR --db FILE [--budget RUNS | --time 2h] [--jobs N]
+//  [--repeats R] [--allocator NAME] [--seed N] [--tests FILTER] ...`
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "campaign/allocator.h"
+#include "campaign/campaign_runner.h"
+#include "cli/arg_parser.h"
+#include "commands.h"
+
+namespace csnake::cli {
+
+namespace {
+
+std::atomic<bool> gStop{false};
+
+void onInterrupt(int) {
+  // First Ctrl-C: stop cleanly (runs in flight are killed and re-planned). A second one
+  // falls through to the default action.
+  gStop = true;
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+}
+
+const char kUsage[] =
+    "usage: csnake campaign --build DIR --db FILE [options]\n"
+    "  --build DIR          target build directory (CTest or GoogleTest binaries)\n"
+    "  --tests-file FILE    explicit test list instead of discovery\n"
+    "  --db FILE            campaign database (created, or resumed when it exists)\n"
+    "  --budget RUNS        injection runs to spend (default 60; profile runs are extra)\n"
+    "  --time DURATION      wall-clock limit, e.g. 90s, 30m, 2h\n"
+    "  --jobs N             parallel runs (default: number of cores)\n"
+    "  --repeats R          repeats of every experiment, profiles included (default 3)\n"
+    "  --allocator NAME     budget allocation policy (default simple)\n"
+    "  --seed N             seed of the allocator and of p= modes (default 1)\n"
+    "  --tests FILTER       GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'\n"
+    "  --label LABEL        only CTest tests with this label\n"
+    "  --timeout SECONDS    per-run timeout (default 60)\n"
+    "  --delay-ms N         per-iteration delay of delay faults (default 200)\n"
+    "  --results DIR        where raw traces go (default: next to the database)\n"
+    "  --keep-traces POLICY compressed (default), raw or none\n";
+
+}  // namespace
+
+int runCampaignCommand(int argc, char **argv) {
+  CampaignOptions o;
+  ArgParser args("campaign", kUsage);
+  std::string budget, time, jobs, repeats, seed, timeout, delay;
+  args.value("--build", o.buildDir).value("--tests-file", o.testsFile).value("--db", o.dbPath);
+  args.value("--budget", budget).value("--time", time).value("--jobs", jobs).value("--repeats", repeats);
+  args.value("--allocator", o.allocator).value("--seed", seed).value("--tests", o.testFilter);
+  args.value("--label", o.label).value("--timeout", timeout).value("--delay-ms", delay);
+  args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
+  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
+  if ((o.buildDir.empty() && o.testsFile.empty()) || o.dbPath.empty()) return args.usageError("--build (or --tests-file) and --db are required");
+  if (!budget.empty() && !parseCount(budget, o.budgetRuns)) return args.usageError("--budget wants a number of runs");
+  if (!time.empty() && !parseDuration(time, o.timeLimitSeconds)) return args.usageError("--time wants a duration like 90s, 30m, 2h");
+  int64_t n = 0;
+  if (!jobs.empty()) {
+    if (!parseCount(jobs, n) || n < 1) return args.usageError("--jobs wants a positive number");
+    o.jobs = static_cast<int>(n);
+  }
+  if (!repeats.empty()) {
+    if (!parseCount(repeats, n) || n < 1 || n > 100) return args.usageError("--repeats wants 1..100");
+    o.repeats = static_cast<int>(n);
+  }
+  if (!seed.empty()) {
+    if (!parseCount(seed, n)) return args.usageError("--seed wants a number");
+    o.seed = static_cast<uint64_t>(n);
+  }
+  if (!timeout.empty() && (!parseDuration(timeout, o.runTimeoutSeconds) || o.runTimeoutSeconds <= 0))
+    return args.usageError("--timeout wants seconds");
+  if (!delay.empty()) {
+    if (!parseCount(delay, n) || n < 1) return args.usageError("--delay-ms wants a positive number");
+    o.delayMs = static_cast<int>(n);
+  }
+  if (!makeAllocator(o.allocator)) {
+    std::string known;
+    for (const std::string &a : allocatorNames()) known += " " + a;
+    return args.usageError("unknown allocator '" + o.allocator + "' (known:" + known + ")");
+  }
+  if (o.keepTraces != "compressed" && o.keepTraces != "raw" && o.keepTraces != "none")
+    return args.usageError("--keep-traces is compressed, raw or none");
+  signal(SIGINT, onInterrupt);
+  signal(SIGTERM, onInterrupt);
+  signal(SIGPIPE, SIG_IGN);
+  return runCampaign(o, gStop);
+}
+
+}  // namespace csnake::cli

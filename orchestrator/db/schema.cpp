@@ -1,0 +1,179 @@
+#include "db/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace csnake {
+
+namespace {
+
+// Migration i brings the schema from version i to i + 1. Never edit a released entry:
+// append a new one.
+const std::vector<const char *> kMigrations = {
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- The instrumented binaries of the target build, with content hashes: a campaign resumed
+-- against a rebuilt target would mix runs of two builds.
+CREATE TABLE binaries (
+  id          INTEGER PRIMARY KEY,
+  path        TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,             -- FNV-1a 64 of the file
+  instrumented INTEGER NOT NULL,
+  n_sites     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sites (
+  id          TEXT PRIMARY KEY,          -- 0x + 16 hex digits
+  kind        TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  line        INTEGER NOT NULL,
+  function    TEXT NOT NULL,             -- demangled
+  mangled     TEXT NOT NULL,
+  flags       INTEGER NOT NULL,
+  parent_loop TEXT,
+  loop_size   INTEGER NOT NULL,
+  detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE tests (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  binary      TEXT NOT NULL,
+  adapter     TEXT NOT NULL,
+  argv_json   TEXT NOT NULL,
+  cwd         TEXT NOT NULL DEFAULT '',
+  labels_json TEXT NOT NULL DEFAULT '[]',
+  instrumented INTEGER NOT NULL DEFAULT 1,
+  flaky       INTEGER NOT NULL DEFAULT 0,  -- outcomes differ across profile repeats
+  broken      INTEGER NOT NULL DEFAULT 0   -- fails in every profile repeat: not injected
+);
+-- An experiment: one test with nothing armed (profile) or one fault armed (injection),
+-- repeated `repeats` times. Absent plan fields are '' / 0, so UNIQUE dedups plans.
+CREATE TABLE experiments (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('profile', 'injection')),
+  test_id     INTEGER NOT NULL REFERENCES tests(id),
+  fault       TEXT NOT NULL DEFAULT '',
+  context     TEXT NOT NULL DEFAULT '',
+  mode        TEXT NOT NULL DEFAULT '',
+  delay_ms    INTEGER NOT NULL DEFAULT 0,
+  errno_name  TEXT NOT NULL DEFAULT '',
+  repeats     INTEGER NOT NULL,
+  allocator   TEXT NOT NULL DEFAULT '',
+  phase       TEXT NOT NULL DEFAULT '',
+  reason      TEXT NOT NULL DEFAULT '',
+  score       REAL NOT NULL DEFAULT 0,
+  created_at  REAL NOT NULL,
+  UNIQUE (kind, test_id, fault, context, mode, delay_ms, errno_name)
+);
+CREATE TABLE runs (
+  id            INTEGER PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+  repeat        INTEGER NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'planned'
+                CHECK (state IN ('planned', 'running', 'done', 'failed', 'timed_out', 'not_fired')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  exit_code     INTEGER,
+  signal        INTEGER,
+  outcome       TEXT NOT NULL DEFAULT '',   -- "exit 0", "exit 1", "killed by SIGSEGV", ...
+  error         TEXT NOT NULL DEFAULT '',   -- why a run failed (tool-side), one line
+  started_at    REAL,
+  finished_at   REAL,
+  wall_ms       INTEGER,
+  trace_path    TEXT NOT NULL DEFAULT '',
+  trace_bytes   INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (experiment_id, repeat)
+);
+CREATE INDEX runs_by_state ON runs(state);
+-- Trace summaries, one set per finished run (merged over the run's processes).
+CREATE TABLE run_receipts (
+  run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  armed       INTEGER NOT NULL,
+  fired       INTEGER NOT NULL,
+  fire_count  INTEGER NOT NULL,
+  processes   INTEGER NOT NULL
+);
+CREATE TABLE run_events (
+  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  site      TEXT NOT NULL,
+  context   TEXT NOT NULL,
+  callsig   TEXT NOT NULL,
+  node      TEXT NOT NULL,
+  reached   INTEGER NOT NULL,
+  occurred  INTEGER NOT NULL,
+  injected  INTEGER NOT NULL,
+  PRIMARY KEY (run_id, site, context, callsig, node)
+);
+CREATE TABLE run_loops (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  loop        TEXT NOT NULL,
+  callsig     TEXT NOT NULL,
+  parent_loop TEXT NOT NULL,
+  invocations INTEGER NOT NULL,
+  iterations  INTEGER NOT NULL,
+  histogram   TEXT NOT NULL,   -- JSON [[iterations_per_invocation, count], ...]
+  PRIMARY KEY (run_id, loop, callsig)
+);
+CREATE TABLE run_paths (
+  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  loop      TEXT NOT NULL,
+  callsig   TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  decisions TEXT NOT NULL,     -- JSON [[branch_site, taken], ...]
+  PRIMARY KEY (run_id, loop, callsig, signature)
+);
+CREATE INDEX run_events_by_site ON run_events(site, context);
+-- Filled by the analyzer (fault causality analysis, stitching).
+CREATE TABLE effects (
+  id            INTEGER PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+  type          TEXT NOT NULL CHECK (type IN ('E', 'S+', 'parent_delay')),
+  site          TEXT NOT NULL,
+  callsig       TEXT NOT NULL DEFAULT '',
+  evidence      TEXT NOT NULL
+);
+CREATE TABLE edges (
+  id            INTEGER PRIMARY KEY,
+  cause         TEXT NOT NULL,
+  cause_context TEXT NOT NULL,
+  effect        TEXT NOT NULL,
+  type          TEXT NOT NULL,
+  evidence      TEXT NOT NULL,
+  UNIQUE (cause, cause_context, effect, type)
+);
+CREATE TABLE cycles (
+  id          INTEGER PRIMARY KEY,
+  canonical   TEXT NOT NULL UNIQUE,
+  length      INTEGER NOT NULL,
+  delays      INTEGER NOT NULL,
+  edges       TEXT NOT NULL,      -- JSON list of edge ids in order
+  verdict     TEXT NOT NULL,
+  evidence    TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int schemaVersion(Database &db) {
+  Statement st = db.prepare("PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.getInt(0));
+}
+
+void migrateSchema(Database &db) {
+  int version = schemaVersion(db);
+  if (version > kSchemaVersion)
+    throw DbError(db.path() + ": schema version " + std::to_string(version) +
+                  " is newer than this csnake supports (" + std::to_string(kSchemaVersion) + ")");
+  for (int v = version; v < kSchemaVersion; ++v) {
+    Transaction tx(db);
+    db.exec(kMigrations[static_cast<size_t>(v)]);
+    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+}  // namespace csnake

@@ -1,0 +1,265 @@
+#include "discovery/test_discovery.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "process/subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace csnake {
+
+namespace {
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::string stripComment(const std::string &s) {
+  size_t hash = s.find('#');
+  return trim(hash == std::string::npos ? s : s.substr(0, hash));
+}
+
+bool readFile(const std::string &path, std::string &out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+std::string absolutePath(const std::string &p) {
+  std::error_code ec;
+  fs::path a = fs::absolute(p, ec);
+  return ec ? p : a.lexically_normal().string();
+}
+
+// Runs a listing command with a deadline and returns its stdout; throws with a one-line
+// reason naming `what`.
+std::string captureStdout(const std::vector<std::string> &argv, double timeout, const std::string &what) {
+  char tmpl[] = "/tmp/csnake-list-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) throw DiscoveryError(what + ": cannot create a temporary file: " + std::strerror(errno));
+  close(fd);
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.env = currentEnvironment({"CSNAKE_"});
+  spec.stdoutPath = tmpl;
+  ProcessStatus st = runProcess(spec, timeout);
+  std::string out;
+  readFile(tmpl, out);
+  unlink(tmpl);
+  if (!st.succeeded()) throw DiscoveryError(what + ": listing tests failed (" + st.describe() + ")");
+  return out;
+}
+
+bool looksLikeGtestBinary(const std::string &path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(path.c_str(), X_OK) != 0) return false;
+  std::string bytes;
+  if (!readFile(path, bytes) || bytes.compare(0, 4, "\x7f" "ELF") != 0) return false;
+  return bytes.find("gtest_list_tests") != std::string::npos;
+}
+
+bool wildcardMatch(const char *pat, const char *s) {
+  for (; *pat; ++pat, ++s) {
+    if (*pat == '*') {
+      for (const char *t = s;; ++t) {
+        if (wildcardMatch(pat + 1, t)) return true;
+        if (!*t) return false;
+      }
+    }
+    if (!*s || (*pat != '?' && *pat != *s)) return false;
+  }
+  return !*s;
+}
+
+bool matchesAny(const std::string &id, const std::string &patterns) {
+  std::stringstream ss(patterns);
+  std::string p;
+  while (std::getline(ss, p, ':'))
+    if (!p.empty() && wildcardMatch(p.c_str(), id.c_str())) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> parseGtestList(const std::string &output) {
+  std::vector<std::string> ids;
+  std::istringstream in(output);
+  std::string line, suite;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::string name = stripComment(line);
+    if (line[0] != ' ') {
+      // A suite line ends with '.'; anything else is noise printed by the binary.
+      suite = (!name.empty() && name.back() == '.') ? name : "";
+      continue;
+    }
+    if (suite.empty() || name.empty()) continue;
+    std::string id = suite + name;
+    if (id.find("DISABLED_") != std::string::npos) continue;
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<TestCase> discoverGtestBinary(const std::string &binary, const DiscoveryOptions &opts) {
+  std::string bin = absolutePath(binary);
+  std::string out = captureStdout({bin, "--gtest_list_tests"}, opts.listTimeoutSeconds, bin);
+  std::vector<TestCase> tests;
+  for (const std::string &id : parseGtestList(out))
+    tests.push_back({id, bin, "gtest", {bin, "--gtest_filter=" + id}, "", {}});
+  return tests;
+}
+
+std::vector<TestCase> parseCtestJson(const std::string &json, const DiscoveryOptions &opts,
+                                     bool expandWholeGtestBinaries) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(json);
+  } catch (const nlohmann::json::exception &e) {
+    throw DiscoveryError(std::string("ctest --show-only=json-v1: unreadable output (") + e.what() + ")");
+  }
+  std::vector<TestCase> tests;
+  for (const auto &t : doc.value("tests", nlohmann::json::array())) {
+    std::string name = t.value("name", "");
+    if (!t.contains("command") || name.empty()) continue;  // e.g. a *_NOT_BUILT placeholder
+    TestCase tc;
+    tc.id = name;
+    tc.adapter = "ctest";
+    tc.argv = t["command"].get<std::vector<std::string>>();
+    if (tc.argv.empty()) continue;
+    tc.binary = tc.argv[0];
+    for (const auto &p : t.value("properties", nlohmann::json::array())) {
+      if (p.value("name", "") == "WORKING_DIRECTORY") tc.cwd = p["value"].get<std::string>();
+      if (p.value("name", "") == "LABELS") tc.labels = p["value"].get<std::vector<std::string>>();
+    }
+    if (!opts.labelFilter.empty() &&
+        std::find(tc.labels.begin(), tc.labels.end(), opts.labelFilter) == tc.labels.end())
+      continue;
+    bool filtered = std::any_of(tc.argv.begin(), tc.argv.end(),
+                                [](const std::string &a) { return a.rfind("--gtest_filter", 0) == 0; });
+    if (expandWholeGtestBinaries && !filtered && looksLikeGtestBinary(tc.binary)) {
+      for (TestCase one : discoverGtestBinary(tc.binary, opts)) {
+        one.argv.insert(one.argv.end(), tc.argv.begin() + 1, tc.argv.end());
+        one.cwd = tc.cwd;
+        one.labels = tc.labels;
+        one.adapter = "ctest+gtest";
+        tests.push_back(std::move(one));
+      }
+      continue;
+    }
+    tests.push_back(std::move(tc));
+  }
+  return tests;
+}
+
+std::vector<TestCase> parseTestList(const std::string &path) {
+  std::string text;
+  if (!readFile(path, text)) throw DiscoveryError(path + ": cannot read test list");
+  std::vector<TestCase> tests;
+  std::string first = trim(text);
+  if (!first.empty() && first[0] == '[') {
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(text);
+      for (const auto &t : doc) {
+        TestCase tc;
+        tc.id = t.at("id").get<std::string>();
+        tc.argv = t.at("argv").get<std::vector<std::string>>();
+        tc.cwd = t.value("cwd", "");
+        if (tc.argv.empty()) throw DiscoveryError(path + ": test '" + tc.id + "' has an empty argv");
+        tests.push_back(std::move(tc));
+      }
+    } catch (const nlohmann::json::exception &e) {
+      throw DiscoveryError(path + ": malformed test list (" + e.what() + ")");
+    }
+  } else {
+    std::istringstream in(text);
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+      ++lineNo;
+      if (trim(line).empty() || trim(line)[0] == '#') continue;
+      std::vector<std::string> fields;
+      std::stringstream ss(line);
+      std::string f;
+      while (std::getline(ss, f, '\t'))
+        if (!f.empty()) fields.push_back(f);
+      if (fields.size() < 2)
+        throw DiscoveryError(path + ":" + std::to_string(lineNo) + ": expected ID<TAB>COMMAND...");
+      TestCase tc;
+      tc.id = fields[0];
+      tc.argv.assign(fields.begin() + 1, fields.end());
+      tests.push_back(std::move(tc));
+    }
+  }
+  for (TestCase &tc : tests) {
+    tc.adapter = "list";
+    tc.binary = tc.argv[0];
+  }
+  return tests;
+}
+
+std::vector<TestCase> discoverTests(const std::string &buildDir, const std::string &listFile,
+                                    const DiscoveryOptions &opts) {
+  std::vector<TestCase> tests;
+  if (!listFile.empty()) {
+    tests = parseTestList(listFile);
+  } else {
+    struct stat st;
+    if (stat(buildDir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw DiscoveryError(buildDir + ": build directory does not exist");
+    if (fs::exists(fs::path(buildDir) / "CTestTestfile.cmake")) {
+      std::string out = captureStdout({"ctest", "--test-dir", absolutePath(buildDir), "--show-only=json-v1"},
+                                      opts.listTimeoutSeconds, buildDir);
+      tests = parseCtestJson(out, opts, true);
+    } else {
+      std::vector<std::string> binaries;
+      for (const fs::path &dir : {fs::path(buildDir), fs::path(buildDir) / "bin"}) {
+        std::error_code ec;
+        for (const auto &e : fs::directory_iterator(dir, ec))
+          if (looksLikeGtestBinary(e.path().string())) binaries.push_back(e.path().string());
+      }
+      std::sort(binaries.begin(), binaries.end());
+      for (const std::string &b : binaries) {
+        std::vector<TestCase> some = discoverGtestBinary(b, opts);
+        tests.insert(tests.end(), some.begin(), some.end());
+      }
+    }
+    if (tests.empty()) throw DiscoveryError(buildDir + ": no tests found (no CTest tests, no GoogleTest binaries)");
+  }
+  // Two tests with one id would make runs ambiguous: keep the first, as ctest would.
+  std::vector<TestCase> unique;
+  for (TestCase &t : tests)
+    if (std::none_of(unique.begin(), unique.end(), [&](const TestCase &u) { return u.id == t.id; }))
+      unique.push_back(std::move(t));
+  return unique;
+}
+
+bool matchesGtestFilter(const std::string &id, const std::string &filter) {
+  if (filter.empty()) return true;
+  size_t dash = filter.find('-');
+  std::string pos = filter.substr(0, dash), neg = dash == std::string::npos ? "" : filter.substr(dash + 1);
+  if (!pos.empty() && !matchesAny(id, pos)) return false;
+  return neg.empty() || !matchesAny(id, neg);
+}
+
+std::vector<TestCase> filterTests(const std::vector<TestCase> &tests, const std::string &filter) {
+  std::vector<TestCase> out;
+  for (const TestCase &t : tests)
+    if (matchesGtestFilter(t.id, filter)) out.push_back(t);
+  return out;
+}
+
+}  // namespace csnake

@@ -1,0 +1,26 @@
+// Executes runs. Planning and ingest only see this interface, so nothing above it assumes
+// one machine; LocalProcessPool is the implementation for this machine.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "exec/run_spec.h"
+
+namespace csnake {
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // How many runs may be in flight at once.
+  virtual size_t capacity() const = 0;
+  virtual size_t inFlight() const = 0;
+  // Starts a run; a run that cannot even start is reported by the next waitNext().
+  virtual void submit(const RunSpec &spec) = 0;
+  // The next finished run, or nothing after `timeout`.
+  virtual std::optional<RunResult> waitNext(std::chrono::milliseconds timeout) = 0;
+  // Kills every run in flight (Ctrl-C); they are reported as nothing: the caller re-plans them.
+  virtual std::vector<int64_t> cancelAll() = 0;
+};
+
+}  // namespace csnake

@@ -1,0 +1,136 @@
+#include "exec/local_process_pool.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <csnake/abi.h>
+
+namespace fs = std::filesystem;
+
+namespace csnake {
+
+LocalProcessPool::LocalProcessPool(LocalPoolOptions opts)
+    : opts_(opts), baseEnv_(currentEnvironment({"CSNAKE_", "GTEST_"})) {
+  if (opts_.workers == 0) opts_.workers = 1;
+}
+
+LocalProcessPool::~LocalProcessPool() { cancelAll(); }
+
+size_t LocalProcessPool::freeSlot() const {
+  for (size_t s = 0;; ++s) {
+    bool used = false;
+    for (const auto &[pid, r] : running_) used |= r.slot == s;
+    if (!used) return s;
+  }
+}
+
+void LocalProcessPool::submit(const RunSpec &spec) {
+  RunResult result;
+  result.runId = spec.runId;
+  result.traceDir = spec.runDir + "/trace";
+  result.logPath = spec.runDir + "/output.log";
+  std::error_code ec;
+  fs::remove_all(spec.runDir, ec);  // a re-planned run starts clean
+  fs::create_directories(result.traceDir, ec);
+  fs::create_directories(spec.runDir + "/tmp", ec);
+  if (ec) {
+    result.status.spawnError = spec.runDir + ": cannot create run directory: " + ec.message();
+    ready_.push_back(result);
+    return;
+  }
+  size_t slot = freeSlot();
+  ProcessSpec ps;
+  ps.argv = spec.argv;
+  ps.env = baseEnv_;
+  std::string tmp = spec.runDir + "/tmp";
+  setEnv(ps.env, "TMPDIR", tmp);
+  setEnv(ps.env, CSNAKE_ENV_TRACE_DIR, result.traceDir);
+  int lo = opts_.portBase + static_cast<int>(slot) * opts_.portsPerSlot;
+  setEnv(ps.env, "CSNAKE_PORT_RANGE", std::to_string(lo) + "-" + std::to_string(lo + opts_.portsPerSlot - 1));
+  if (!spec.planJson.empty()) {
+    std::string planPath = spec.runDir + "/plan.json";
+    std::ofstream(planPath) << spec.planJson << "\n";
+    setEnv(ps.env, CSNAKE_ENV_PLAN, planPath);
+  }
+  for (const std::string &kv : spec.env) {
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) setEnv(ps.env, kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  ps.cwd = spec.cwd.empty() ? tmp : spec.cwd;
+  ps.stdoutPath = ps.stderrPath = result.logPath;
+  auto now = std::chrono::steady_clock::now();
+  pid_t pid = spawnProcess(ps, result.status.spawnError);
+  if (pid < 0) {
+    ready_.push_back(result);
+    return;
+  }
+  result.status.spawned = true;
+  auto deadline = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(spec.timeoutSeconds));
+  running_.emplace(pid, Running{spec, result, slot, now, deadline});
+}
+
+std::optional<RunResult> LocalProcessPool::reapOne() {
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = running_.begin(); it != running_.end(); ++it) {
+    pid_t pid = it->first;
+    Running &r = it->second;
+    int ws = 0;
+    pid_t got = waitpid(pid, &ws, WNOHANG);
+    bool late = got == 0 && now >= r.deadline;
+    if (got == 0 && !late) continue;
+    if (late) {
+      r.result.status.timedOut = true;
+      killProcessGroup(pid);
+      while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+      }
+    } else if (got == pid) {
+      decodeWaitStatus(ws, r.result.status);
+    }
+    // Children the test forked and left running go with it.
+    killProcessGroup(pid);
+    r.result.status.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
+    RunResult out = r.result;
+    running_.erase(it);
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<RunResult> LocalProcessPool::waitNext(std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  std::chrono::microseconds nap(200);
+  for (;;) {
+    if (!ready_.empty()) {
+      RunResult r = ready_.front();
+      ready_.pop_front();
+      return r;
+    }
+    if (auto r = reapOne()) return r;
+    if (running_.empty() || std::chrono::steady_clock::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(nap);
+    if (nap < std::chrono::milliseconds(10)) nap *= 2;
+  }
+}
+
+std::vector<int64_t> LocalProcessPool::cancelAll() {
+  std::vector<int64_t> ids;
+  for (auto &[pid, r] : running_) {
+    killProcessGroup(pid);
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+    }
+    ids.push_back(r.spec.runId);
+  }
+  running_.clear();
+  for (const RunResult &r : ready_) ids.push_back(r.runId);
+  ready_.clear();
+  return ids;
+}
+
+}  // namespace csnake
