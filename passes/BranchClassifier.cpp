@@ -1,0 +1,543 @@
+//===- BranchClassifier.cpp - THROW guards and ERROR_RETURN branches ------===//
+//
+// Purpose: classify conditional branches (`br i1`, not switches) of an instrumented
+// function. Rules (they work on pipeline-start IR, i.e. clang's unoptimised codegen,
+// which is the same at every -O level):
+//
+// THROW guard.  MustThrow is the least fixpoint of: a block containing a call/invoke of
+//   __cxa_throw is MustThrow; a block all of whose normal successors (terminator
+//   successors, invoke unwind edges excluded) are MustThrow is MustThrow. So every
+//   acyclic continuation of the block ends in a throw (message building, logging with
+//   its own ifs, exception construction are fine). A conditional branch, not itself in a
+//   MustThrow block, exactly one of whose successors is MustThrow, is a THROW guard; the
+//   fault side is that successor. (`if (a || b) throw` gives two guards.)
+//
+// ERROR_RETURN.  Only if not a THROW guard, and:
+//  (1) the condition derives from a call result: through `xor true`, zext/sext/trunc,
+//      `icmp` against a constant (or against anything), loads from a local alloca into
+//      which a call result was stored or which was passed as the sret argument of a call
+//      (depth <= 6). The call (not an LLVM intrinsic) is the root; its value, the allocas
+//      holding it and the object it was called on (first argument, if an alloca) are the
+//      "tested" values.
+//  (2) polarity, when it can be read off the condition: a bool call result means
+//      "true = success" (error side = false; `!` flips); `v < 0`, `v <= -1`, `v == -k`
+//      mean error on true; `v >= 0`, `v > -1`, `v != -k` error on false; pointers:
+//      `== nullptr` error on true, `!= nullptr` error on false; bool stored as an
+//      integer compared with 0 like the bool itself. Everything else (e.g. `rc != 0`,
+//      `n == len`) has unknown polarity.
+//  (3) each side is walked along its straight continuation (unconditional branches,
+//      invoke normal edges, switches/branches on clang's cleanup/retval slots whose
+//      stored constant is known on the path; <= MaxPathBlocks blocks) collecting evidence:
+//        Ret         reaches a `ret`;
+//        RetErrConst the returned value (through the retval slot) is an error constant
+//                    for the function's return type: false (i1), negative integer,
+//                    nullptr; RetNonZero: a positive integer constant;
+//        Propagates  the returned value is (derived from) the tested value, or the path
+//                    copies a tested object into the return slot (`return st;`);
+//        Cont        enters the header or a latch of a loop enclosing the branch
+//                    (continue / retry);
+//        Break       leaves the innermost loop enclosing the branch (break / give up).
+//      strong(S) = RetErrConst || Propagates || (RetNonZero && the other side does not
+//      return a non-zero constant). primary(S) = Ret, else Cont, else Break.
+//  (4) known polarity, error side E, other side O: a site iff strong(E), or primary(E)
+//      exists and differs from primary(O), or they are equal and E's path is strictly
+//      cheaper (fewer instructions) than O's (`if (rc < 0) continue; work();`).
+//      Unknown polarity: a site iff exactly one side is strong; that side is the fault
+//      side.
+//  (5) excluded: a loop's own test -- a branch in the header or a latch of its innermost
+//      loop that exits that loop and has the line of the loop's start location
+//      (`while (!q.empty())`, `for (...; it != end; ...)`); those are BRANCH sites.
+//
+//===----------------------------------------------------------------------===//
+#include "BranchClassifier.h"
+#include "Options.h"
+
+#include "csnake/abi.h"
+
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/DebugInfo.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/PatternMatch.h"
+
+using namespace llvm;
+using namespace llvm::PatternMatch;
+
+namespace csnake {
+
+bool BranchClassifier::isThrowCall(const Instruction &I) {
+  if (auto *CB = dyn_cast<CallBase>(&I))
+    if (Function *Callee = CB->getCalledFunction())
+      return Callee->getName() == "__cxa_throw";
+  return false;
+}
+
+static void normalSuccessors(const BasicBlock *BB, SmallVectorImpl<const BasicBlock *> &Out) {
+  const Instruction *T = BB->getTerminator();
+  if (!T)
+    return;
+  if (auto *II = dyn_cast<InvokeInst>(T)) {
+    Out.push_back(II->getNormalDest());
+    return;
+  }
+  for (const BasicBlock *S : successors(BB))
+    Out.push_back(S);
+}
+
+BranchClassifier::BranchClassifier(Function &F, LoopInfo &LI, const PassOptions &Opts)
+    : F(F), LI(LI), Opts(Opts) {
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB)
+      if (isThrowCall(I)) {
+        MustThrow.insert(&BB);
+        break;
+      }
+  bool Changed = !MustThrow.empty();
+  while (Changed) {
+    Changed = false;
+    for (BasicBlock &BB : F) {
+      if (MustThrow.count(&BB))
+        continue;
+      SmallVector<const BasicBlock *, 4> Succ;
+      normalSuccessors(&BB, Succ);
+      if (Succ.empty())
+        continue;
+      bool All = true;
+      for (const BasicBlock *S : Succ)
+        All &= MustThrow.count(S) != 0;
+      if (All) {
+        MustThrow.insert(&BB);
+        Changed = true;
+      }
+    }
+  }
+}
+
+static Value *stripPtr(Value *P) {
+  return P ? getUnderlyingObject(P, 8) : nullptr;
+}
+
+static bool isRealCall(const CallBase *CB) {
+  if (isa<IntrinsicInst>(CB))
+    return false;
+  if (const Function *Callee = CB->getCalledFunction())
+    if (Callee->getName().startswith("__csnake_"))
+      return false;
+  return true;
+}
+
+CallBase *BranchClassifier::callSource(Value *V, unsigned Depth, CondInfo &CI) {
+  if (Depth == 0 || !V)
+    return nullptr;
+  while (isa<CastInst>(V))
+    V = cast<CastInst>(V)->getOperand(0);
+  if (auto *CB = dyn_cast<CallBase>(V)) {
+    if (!isRealCall(CB))
+      return nullptr;
+    CI.Tested.insert(CB);
+    if (CB->arg_size() > 0)
+      if (auto *A = dyn_cast<AllocaInst>(stripPtr(CB->getArgOperand(0))))
+        CI.Tested.insert(A);
+    return CB;
+  }
+  auto *LdI = dyn_cast<LoadInst>(V);
+  if (!LdI)
+    return nullptr;
+  auto *A = dyn_cast<AllocaInst>(stripPtr(LdI->getPointerOperand()));
+  if (!A)
+    return nullptr;
+  // Users of the alloca and of pointers derived from it (casts, GEPs), one level deep.
+  SmallVector<User *, 16> Users(A->users());
+  for (unsigned I = 0; I < Users.size() && I < 64; ++I) {
+    User *U = Users[I];
+    if (isa<BitCastInst>(U) || isa<GetElementPtrInst>(U)) {
+      for (User *UU : U->users())
+        Users.push_back(UU);
+      continue;
+    }
+    if (auto *St = dyn_cast<StoreInst>(U)) {
+      if (stripPtr(St->getPointerOperand()) != A)
+        continue;
+      if (CallBase *R = callSource(St->getValueOperand(), Depth - 1, CI)) {
+        CI.Tested.insert(A);
+        return R;
+      }
+      continue;
+    }
+    if (auto *CB = dyn_cast<CallBase>(U)) {
+      if (!isRealCall(CB))
+        continue;
+      for (unsigned Arg = 0; Arg < CB->arg_size(); ++Arg)
+        if (CB->paramHasAttr(Arg, Attribute::StructRet) &&
+            stripPtr(CB->getArgOperand(Arg)) == A) {
+          CI.Tested.insert(A);
+          CI.Tested.insert(CB);
+          return CB;
+        }
+    }
+  }
+  return nullptr;
+}
+
+static bool returnsBool(const CallBase *CB) {
+  return CB->getType()->isIntegerTy(1);
+}
+
+bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
+                                        CondInfo &CI) {
+  if (Depth == 0)
+    return false;
+  Value *X;
+  if (match(V, m_Not(m_Value(X))))
+    return analyseCondition(X, !Negated, Depth - 1, CI);
+  if (isa<TruncInst>(V) || isa<ZExtInst>(V) || isa<SExtInst>(V))
+    return analyseCondition(cast<CastInst>(V)->getOperand(0), Negated, Depth - 1, CI);
+  if (auto *Cmp = dyn_cast<ICmpInst>(V)) {
+    Value *L = Cmp->getOperand(0), *R = Cmp->getOperand(1);
+    ICmpInst::Predicate P = Cmp->getPredicate();
+    if (isa<Constant>(L) && !isa<Constant>(R)) {
+      std::swap(L, R);
+      P = ICmpInst::getSwappedPredicate(P);
+    }
+    CallBase *Root = callSource(L, 6, CI);
+    if (!Root && !isa<Constant>(R))
+      Root = callSource(R, 6, CI);
+    if (!Root)
+      return false;
+    CI.Root = Root;
+    CI.P = Unknown;
+    Polarity ErrT = Negated ? ErrorOnFalse : ErrorOnTrue;
+    Polarity ErrF = Negated ? ErrorOnTrue : ErrorOnFalse;
+    if (L->getType()->isPointerTy() && isa<ConstantPointerNull>(R)) {
+      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
+      if (P == ICmpInst::ICMP_NE) CI.P = ErrF;
+      return true;
+    }
+    auto *C = dyn_cast<ConstantInt>(R);
+    if (!C)
+      return true;
+    int64_t K = C->getSExtValue();
+    if (K == 0 && returnsBool(Root)) { // bool stored as i8, compared with 0
+      if (P == ICmpInst::ICMP_NE) CI.P = ErrF; // true = success
+      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
+      return true;
+    }
+    switch (P) {
+    case ICmpInst::ICMP_SLT: if (K <= 0) CI.P = ErrT; break;
+    case ICmpInst::ICMP_SLE: if (K < 0) CI.P = ErrT; break;
+    case ICmpInst::ICMP_EQ:  if (K < 0) CI.P = ErrT; break;
+    case ICmpInst::ICMP_SGE: if (K <= 0) CI.P = ErrF; break;
+    case ICmpInst::ICMP_SGT: if (K < 0) CI.P = ErrF; break;
+    case ICmpInst::ICMP_NE:  if (K < 0) CI.P = ErrF; break;
+    default: break;
+    }
+    return true;
+  }
+  if (CallBase *Root = callSource(V, 6, CI)) {
+    CI.Root = Root;
+    CI.P = Negated ? ErrorOnTrue : ErrorOnFalse; // a true bool means success
+    return true;
+  }
+  return false;
+}
+
+static bool isFreeInst(const Instruction &I) {
+  if (isa<DbgInfoIntrinsic>(I))
+    return true;
+  if (auto *II = dyn_cast<IntrinsicInst>(&I))
+    return II->isLifetimeStartOrEnd() || II->isAssumeLikeIntrinsic();
+  return false;
+}
+
+BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock *Side,
+                                                  const CondInfo &CI) {
+  Evidence E;
+  Loop *Inner = LI.getLoopFor(Branch);
+  DenseMap<const Value *, Value *> Slots; // alloca -> last stored value on the path
+  SmallPtrSet<BasicBlock *, 16> Seen;
+  bool CopiesTested = false, Left = false;
+  Argument *SRet = nullptr;
+  for (Argument &A : F.args())
+    if (A.hasStructRetAttr())
+      SRet = &A;
+
+  auto Resolve = [&](Value *V) {
+    for (unsigned I = 0; I < 8 && V; ++I) {
+      if (isa<CastInst>(V)) {
+        V = cast<CastInst>(V)->getOperand(0);
+        continue;
+      }
+      auto *LdI = dyn_cast<LoadInst>(V);
+      if (!LdI)
+        break;
+      auto It = Slots.find(stripPtr(LdI->getPointerOperand()));
+      if (It == Slots.end())
+        break;
+      V = It->second;
+    }
+    return V;
+  };
+  auto DerivedFromTested = [&](Value *V) {
+    if (CI.Tested.count(V))
+      return true;
+    if (auto *LdI = dyn_cast_or_null<LoadInst>(V))
+      return CI.Tested.count(stripPtr(LdI->getPointerOperand())) != 0;
+    return false;
+  };
+
+  BasicBlock *BB = Side;
+  for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
+    if (!Seen.insert(BB).second)
+      break;
+    if (Inner && !Left) {
+      if (!Inner->contains(BB)) {
+        E.Break = true;
+        Left = true; // keep walking: a return outside the loop still counts
+      } else {
+        for (Loop *L = Inner; L; L = L->getParentLoop())
+          if (BB == L->getHeader() || L->isLoopLatch(BB)) {
+            E.Cont = true;
+            return E;
+          }
+      }
+    }
+    BasicBlock *Next = nullptr;
+    for (Instruction &I : *BB) {
+      if (isFreeInst(I))
+        continue;
+      ++E.Cost;
+      if (auto *St = dyn_cast<StoreInst>(&I)) {
+        Slots[stripPtr(St->getPointerOperand())] = St->getValueOperand();
+      } else if (auto *MC = dyn_cast<MemTransferInst>(&I)) {
+        if (CI.Tested.count(stripPtr(MC->getRawSource())))
+          CopiesTested = true;
+      } else if (auto *CB = dyn_cast<CallBase>(&I)) {
+        if (isRealCall(CB)) {
+          bool HasTested = false, HasSRet = false;
+          for (Value *Arg : CB->args()) {
+            Value *S = stripPtr(Arg);
+            HasTested |= CI.Tested.count(S) != 0;
+            HasSRet |= SRet && S == SRet;
+          }
+          if (HasTested && HasSRet)
+            CopiesTested = true;
+        }
+      }
+      if (!I.isTerminator())
+        continue;
+      if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
+        E.Ret = true;
+        Value *RV = Ret->getReturnValue();
+        if (!RV) {
+          E.Propagates = CopiesTested && SRet;
+          return E;
+        }
+        Value *R = Resolve(RV);
+        if (DerivedFromTested(R) || CopiesTested)
+          E.Propagates = true;
+        Type *RT = F.getReturnType();
+        if (auto *C = dyn_cast_or_null<ConstantInt>(R)) {
+          if (RT->isIntegerTy(1) || C->getType()->isIntegerTy(1))
+            E.RetErrConst = C->isZero();
+          else if (C->isNegative())
+            E.RetErrConst = true;
+          else if (!C->isZero())
+            E.RetNonZero = true;
+        } else if (R && isa<ConstantPointerNull>(R)) {
+          E.RetErrConst = true;
+        }
+        return E;
+      }
+      if (auto *Br = dyn_cast<BranchInst>(&I)) {
+        if (Br->isUnconditional())
+          Next = Br->getSuccessor(0);
+        else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition())))
+          Next = Br->getSuccessor(C->isZero() ? 1 : 0);
+      } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
+        if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition())))
+          Next = Sw->findCaseValue(C)->getCaseSuccessor();
+      } else if (auto *II = dyn_cast<InvokeInst>(&I)) {
+        Next = II->getNormalDest();
+      }
+    }
+    BB = Next;
+  }
+  return E;
+}
+
+static unsigned lineOf(const Instruction *I) {
+  if (const DebugLoc &DL = I->getDebugLoc())
+    return DL.getLine();
+  return 0;
+}
+
+bool BranchClassifier::isLoopOwnTest(BranchInst *BI) {
+  BasicBlock *BB = BI->getParent();
+  Loop *L = LI.getLoopFor(BB);
+  if (!L || !(BB == L->getHeader() || L->isLoopLatch(BB)))
+    return false;
+  if (L->contains(BI->getSuccessor(0)) && L->contains(BI->getSuccessor(1)))
+    return false;
+  DebugLoc Start = L->getStartLoc();
+  return Start && lineOf(BI) == Start.getLine();
+}
+
+BranchVerdict BranchClassifier::classify(BranchInst *BI) {
+  BranchVerdict V;
+  if (!BI->isConditional() || BI->getSuccessor(0) == BI->getSuccessor(1) ||
+      isa<Constant>(BI->getCondition()))
+    return V;
+  BasicBlock *BB = BI->getParent();
+  BasicBlock *T = BI->getSuccessor(0), *Fs = BI->getSuccessor(1);
+  if (!MustThrow.count(BB)) {
+    bool TT = MustThrow.count(T), FT = MustThrow.count(Fs);
+    if (TT != FT) {
+      V.Kind = CSNAKE_KIND_THROW;
+      V.FaultOnTrue = TT;
+      return V;
+    }
+  }
+  CondInfo CI;
+  if (!analyseCondition(BI->getCondition(), false, 8, CI) || !CI.Root)
+    return V;
+  if (isLoopOwnTest(BI))
+    return V;
+  Evidence ET = walk(BB, T, CI), EF = walk(BB, Fs, CI);
+  auto Strong = [](const Evidence &S, const Evidence &O) {
+    return S.RetErrConst || S.Propagates ||
+           (S.RetNonZero && !(O.RetNonZero || O.RetErrConst));
+  };
+  bool ST = Strong(ET, EF), SF = Strong(EF, ET);
+  if (CI.P == Unknown) {
+    if (ST != SF) {
+      V.Kind = CSNAKE_KIND_ERROR_RETURN;
+      V.FaultOnTrue = ST;
+    }
+    return V;
+  }
+  bool OnTrue = CI.P == ErrorOnTrue;
+  const Evidence &E = OnTrue ? ET : EF, &O = OnTrue ? EF : ET;
+  bool Site = OnTrue ? ST : SF;
+  if (!Site && E.primary() != 0) {
+    if (E.primary() != O.primary())
+      Site = true;
+    else
+      Site = E.Cost < O.Cost;
+  }
+  if (Site) {
+    V.Kind = CSNAKE_KIND_ERROR_RETURN;
+    V.FaultOnTrue = OnTrue;
+  }
+  return V;
+}
+
+//===-- condition rendering ----------------------------------------------===//
+
+static std::string shortCallee(const CallBase *CB) {
+  const Function *Callee = CB->getCalledFunction();
+  if (!Callee)
+    return "(*fn)";
+  std::string D = demangle(std::string(Callee->getName()));
+  // Drop the parameter list and any qualifiers after it.
+  int Depth = 0;
+  size_t Cut = std::string::npos;
+  for (size_t I = 0; I < D.size(); ++I) {
+    if (D[I] == '<') ++Depth;
+    else if (D[I] == '>') --Depth;
+    else if (D[I] == '(' && Depth == 0 && I > 0) { Cut = I; break; }
+  }
+  if (Cut != std::string::npos)
+    D.resize(Cut);
+  // Keep the last two name components (separators outside template arguments).
+  SmallVector<size_t, 8> Seps;
+  Depth = 0;
+  for (size_t I = 0; I + 1 < D.size(); ++I) {
+    if (D[I] == '<') ++Depth;
+    else if (D[I] == '>') --Depth;
+    else if (Depth == 0 && D[I] == ':' && D[I + 1] == ':') Seps.push_back(I);
+  }
+  if (Seps.size() >= 2)
+    D = D.substr(Seps[Seps.size() - 2] + 2);
+  // Drop template arguments of the function itself ("operator!=<...>").
+  if (!D.empty() && D.back() == '>') {
+    Depth = 0;
+    for (size_t I = D.size(); I-- > 0;) {
+      if (D[I] == '>') ++Depth;
+      else if (D[I] == '<' && --Depth == 0) { D.resize(I); break; }
+    }
+  }
+  return D;
+}
+
+static std::string varName(Value *Ptr) {
+  if (isa<AllocaInst>(Ptr))
+    for (DbgDeclareInst *DD : FindDbgDeclareUses(Ptr))
+      return std::string(DD->getVariable()->getName());
+  return "";
+}
+
+static std::string renderValue(Value *V, unsigned Depth) {
+  if (Depth == 0)
+    return "...";
+  while (isa<CastInst>(V))
+    V = cast<CastInst>(V)->getOperand(0);
+  if (auto *C = dyn_cast<ConstantInt>(V))
+    return C->getType()->isIntegerTy(1) ? (C->isZero() ? "false" : "true")
+                                        : std::to_string(C->getSExtValue());
+  if (isa<ConstantPointerNull>(V))
+    return "nullptr";
+  if (auto *CB = dyn_cast<CallBase>(V))
+    return shortCallee(CB) + "()";
+  if (auto *LdI = dyn_cast<LoadInst>(V)) {
+    Value *P = LdI->getPointerOperand()->stripPointerCasts();
+    std::string N = varName(P);
+    if (!N.empty())
+      return N;
+    if (auto *G = dyn_cast<GlobalVariable>(P))
+      return std::string(G->getName());
+    if (auto *GEP = dyn_cast<GetElementPtrInst>(P)) {
+      std::string Base = renderValue(GEP->getPointerOperand(), Depth - 1);
+      return Base + ".field";
+    }
+    return "*" + renderValue(P, Depth - 1);
+  }
+  if (auto *A = dyn_cast<Argument>(V))
+    return A->hasName() ? std::string(A->getName()) : "arg" + std::to_string(A->getArgNo());
+  if (auto *Cmp = dyn_cast<ICmpInst>(V)) {
+    const char *Op = "?";
+    switch (Cmp->getPredicate()) {
+    case ICmpInst::ICMP_EQ: Op = "=="; break;
+    case ICmpInst::ICMP_NE: Op = "!="; break;
+    case ICmpInst::ICMP_SLT: case ICmpInst::ICMP_ULT: Op = "<"; break;
+    case ICmpInst::ICMP_SLE: case ICmpInst::ICMP_ULE: Op = "<="; break;
+    case ICmpInst::ICMP_SGT: case ICmpInst::ICMP_UGT: Op = ">"; break;
+    case ICmpInst::ICMP_SGE: case ICmpInst::ICMP_UGE: Op = ">="; break;
+    default: break;
+    }
+    return renderValue(Cmp->getOperand(0), Depth - 1) + " " + Op + " " +
+           renderValue(Cmp->getOperand(1), Depth - 1);
+  }
+  Value *X;
+  if (match(V, m_Not(m_Value(X))))
+    return "!" + renderValue(X, Depth - 1);
+  if (auto *BO = dyn_cast<BinaryOperator>(V))
+    return "(" + renderValue(BO->getOperand(0), Depth - 1) + " " +
+           BO->getOpcodeName() + " " + renderValue(BO->getOperand(1), Depth - 1) + ")";
+  if (V->hasName())
+    return "%" + std::string(V->getName());
+  return "?";
+}
+
+std::string BranchClassifier::renderCondition(Value *Cond) {
+  std::string S = renderValue(Cond, 5);
+  if (S.size() > 120)
+    S = S.substr(0, 117) + "...";
+  return S;
+}
+
+} // namespace csnake

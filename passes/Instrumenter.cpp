@@ -1,0 +1,237 @@
+//===- Instrumenter.cpp - insert the runtime hooks ------------------------===//
+//
+// Purpose: see Instrumenter.h. Order inside a function: first the edge hooks of all
+// loops (exits innermost first, then enters outermost first, per edge), then the
+// header iter hooks, then the instruction sites. Anchors are instructions, so the
+// block splits of earlier insertions never invalidate later ones.
+//
+//===----------------------------------------------------------------------===//
+#include "Instrumenter.h"
+
+#include "csnake/abi.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace csnake {
+
+static FunctionCallee hook(Module &M, StringRef Name, Type *Ret, ArrayRef<Type *> Args) {
+  FunctionCallee FC = M.getOrInsertFunction(Name, FunctionType::get(Ret, Args, false));
+  if (auto *F = dyn_cast<Function>(FC.getCallee()->stripPointerCasts())) {
+    F->addFnAttr(Attribute::NoUnwind);
+    F->setDSOLocal(false);
+  }
+  return FC;
+}
+
+Instrumenter::Instrumenter(Module &M, GlobalVariable *State)
+    : M(M), C(M.getContext()), State(State) {
+  I8 = Type::getInt8Ty(C);
+  I32 = Type::getInt32Ty(C);
+  I64 = Type::getInt64Ty(C);
+  I8P = Type::getInt8PtrTy(C);
+  Type *Void = Type::getVoidTy(C);
+  Unlikely = MDBuilder(C).createBranchWeights(1, (1u << 20) - 1);
+  LoopEnter = hook(M, "__csnake_loop_enter", Void, {I64, I8P});
+  LoopIter = hook(M, "__csnake_loop_iter", Void, {I64, I8P});
+  LoopExit = hook(M, "__csnake_loop_exit", Void, {I64, I8P});
+  FaultBranchFn = hook(M, "__csnake_fault_branch", I32, {I64, I32});
+  BranchFn = hook(M, "__csnake_branch", Void, {I64, I32});
+  ThrowFn = hook(M, "__csnake_throw", Void, {I64});
+  LibBefore = hook(M, "__csnake_libcall_before", I32, {I64});
+  LibAfter = hook(M, "__csnake_libcall_after", Void, {I64, I64, I32});
+  FrameAddress = Intrinsic::getDeclaration(&M, Intrinsic::frameaddress, {I8P});
+}
+
+ConstantInt *Instrumenter::id(const Site &S) { return ConstantInt::get(cast<IntegerType>(I64), S.Id); }
+
+Value *Instrumenter::stateOn(IRBuilder<> &B, unsigned Index) {
+  Constant *Idx[] = {ConstantInt::get(I64, 0), ConstantInt::get(I64, Index)};
+  Constant *P = ConstantExpr::getInBoundsGetElementPtr(State->getValueType(), State, Idx);
+  LoadInst *L = B.CreateAlignedLoad(I8, P, Align(1), "csnake.state");
+  L->setAtomic(AtomicOrdering::Monotonic);
+  return B.CreateICmpNE(L, ConstantInt::get(I8, 0), "csnake.on");
+}
+
+Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index) {
+  IRBuilder<> B(Before);
+  Value *On = stateOn(B, Index);
+  Instruction *Then = SplitBlockAndInsertIfThen(On, Before, /*Unreachable=*/false, Unlikely);
+  Then->getParent()->setName("csnake.hook");
+  return Then;
+}
+
+Instruction *Instrumenter::edgeAnchor(BasicBlock *From, BasicBlock *To) {
+  if (To->isEHPad())
+    return nullptr;
+  Instruction *T = From->getTerminator();
+  if (T->getNumSuccessors() == 1 && isa<BranchInst>(T))
+    return T;
+  if (To->getSinglePredecessor() == From)
+    return &*To->getFirstInsertionPt();
+  if (!isa<BranchInst>(T) && !isa<SwitchInst>(T) && !isa<InvokeInst>(T))
+    return nullptr;
+  if (auto *II = dyn_cast<InvokeInst>(T))
+    if (II->getUnwindDest() == To)
+      return nullptr;
+  BasicBlock *N = BasicBlock::Create(C, "csnake.edge", From->getParent(), To);
+  BranchInst *Br = BranchInst::Create(To, N);
+  Br->setDebugLoc(T->getDebugLoc());
+  for (unsigned I = 0; I < T->getNumSuccessors(); ++I)
+    if (T->getSuccessor(I) == To)
+      T->setSuccessor(I, N);
+  for (PHINode &P : To->phis()) {
+    Value *V = P.getIncomingValueForBlock(From);
+    int Idx;
+    while ((Idx = P.getBasicBlockIndex(From)) >= 0)
+      P.removeIncomingValue(Idx, /*DeletePHIIfEmpty=*/false);
+    P.addIncoming(V, N);
+  }
+  return Br;
+}
+
+void Instrumenter::loopHook(Instruction *Anchor, const Site &S, FunctionCallee Hook) {
+  Instruction *Then = insertCheck(Anchor, S.StateIndex);
+  IRBuilder<> B(Then);
+  Value *Frame = B.CreateCall(FrameAddress, {ConstantInt::get(I32, 0)}, "csnake.frame");
+  B.CreateCall(Hook, {id(S), Frame});
+}
+
+void Instrumenter::faultBranch(const Site &S) {
+  auto *BI = cast<BranchInst>(S.Inst);
+  Value *Cond = BI->getCondition();
+  Instruction *Then = insertCheck(BI, S.StateIndex);
+  BasicBlock *Check = Then->getParent()->getSinglePredecessor();
+  IRBuilder<> B(Then);
+  Value *R = B.CreateCall(FaultBranchFn, {id(S), B.CreateZExt(Cond, I32)}, "csnake.fault");
+  Value *NC = B.CreateICmpNE(R, ConstantInt::get(I32, 0));
+  PHINode *Phi = PHINode::Create(Cond->getType(), 2, "csnake.cond", &BI->getParent()->front());
+  Phi->addIncoming(NC, Then->getParent());
+  Phi->addIncoming(Cond, Check);
+  BI->setCondition(Phi);
+}
+
+void Instrumenter::plainBranch(const Site &S) {
+  auto *BI = cast<BranchInst>(S.Inst);
+  Value *Cond = BI->getCondition();
+  Instruction *Then = insertCheck(BI, S.StateIndex);
+  IRBuilder<> B(Then);
+  B.CreateCall(BranchFn, {id(S), B.CreateZExt(Cond, I32)});
+}
+
+void Instrumenter::plainThrow(const Site &S) {
+  Instruction *Then = insertCheck(S.Inst, S.StateIndex);
+  IRBuilder<> B(Then);
+  B.CreateCall(ThrowFn, {id(S)});
+}
+
+void Instrumenter::libcall(const Site &S) {
+  auto *CI = cast<CallInst>(S.Inst);
+  Type *Ty = CI->getType();
+  bool IsPtr = Ty->isPointerTy();
+  Function *F = CI->getFunction();
+  BasicBlock *Head = CI->getParent();
+  BasicBlock *Tail = Head->splitBasicBlock(CI->getNextNode(), "csnake.libcall.cont");
+  BasicBlock *Plain = Head->splitBasicBlock(CI, "csnake.libcall.plain");
+  Head->getTerminator()->eraseFromParent();
+  BasicBlock *Armed = BasicBlock::Create(C, "csnake.libcall.armed", F, Tail);
+  BasicBlock *Call = BasicBlock::Create(C, "csnake.libcall.call", F, Tail);
+  BasicBlock *Fail = BasicBlock::Create(C, "csnake.libcall.fail", F, Tail);
+
+  IRBuilder<> B(Head);
+  B.SetCurrentDebugLocation(CI->getDebugLoc());
+  B.CreateCondBr(stateOn(B, S.StateIndex), Armed, Plain, Unlikely);
+
+  B.SetInsertPoint(Armed);
+  Value *Skip = B.CreateICmpNE(B.CreateCall(LibBefore, {id(S)}, "csnake.skip"),
+                               ConstantInt::get(I32, 0));
+  B.CreateCondBr(Skip, Fail, Call);
+
+  B.SetInsertPoint(Call);
+  Instruction *Clone = CI->clone();
+  B.Insert(Clone);
+  Value *R64 = IsPtr ? B.CreatePtrToInt(Clone, I64) : B.CreateSExtOrTrunc(Clone, I64);
+  B.CreateCall(LibAfter, {id(S), R64, ConstantInt::get(I32, IsPtr ? 1 : 0)});
+  B.CreateBr(Tail);
+
+  B.SetInsertPoint(Fail);
+  B.CreateBr(Tail);
+
+  if (!CI->use_empty()) {
+    Constant *FailV = IsPtr ? (Constant *)ConstantPointerNull::get(cast<PointerType>(Ty))
+                            : ConstantInt::get(Ty, -1, /*isSigned=*/true);
+    PHINode *Phi = PHINode::Create(Ty, 3, "csnake.result", &Tail->front());
+    CI->replaceAllUsesWith(Phi);
+    Phi->addIncoming(CI, Plain);
+    Phi->addIncoming(Clone, Call);
+    Phi->addIncoming(FailV, Fail);
+  }
+}
+
+void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Sites) {
+  // 1. Edge hooks, grouped per edge.
+  struct EdgeHooks {
+    std::vector<std::pair<const Site *, bool /*enter*/>> Hooks;
+  };
+  MapVector<std::pair<BasicBlock *, BasicBlock *>, EdgeHooks> Edges;
+  for (const Site *S : Sites) {
+    if (S->Kind != CSNAKE_KIND_LOOP)
+      continue;
+    for (auto &E : S->Exits)
+      Edges[E].Hooks.push_back({S, false});
+    for (auto &E : S->Entering)
+      Edges[E].Hooks.push_back({S, true});
+  }
+  for (auto &KV : Edges) {
+    auto &H = KV.second.Hooks;
+    std::stable_sort(H.begin(), H.end(), [](const auto &A, const auto &B) {
+      if (A.second != B.second)
+        return !A.second; // exits first
+      return A.second ? A.first->LoopDepth < B.first->LoopDepth   // enter: outer first
+                      : A.first->LoopDepth > B.first->LoopDepth;  // exit: inner first
+    });
+    Instruction *Anchor = edgeAnchor(KV.first.first, KV.first.second);
+    if (!Anchor)
+      continue;
+    for (auto &P : H)
+      loopHook(Anchor, *P.first, P.second ? LoopEnter : LoopExit);
+  }
+  // 2. Header iter hooks.
+  for (const Site *S : Sites)
+    if (S->Kind == CSNAKE_KIND_LOOP)
+      loopHook(&*S->Header->getFirstInsertionPt(), *S, LoopIter);
+  // 3. Instruction sites.
+  for (const Site *S : Sites) {
+    switch (S->Kind) {
+    case CSNAKE_KIND_THROW:
+      if (S->Flags & CSNAKE_FLAG_PLAIN_THROW)
+        plainThrow(*S);
+      else
+        faultBranch(*S);
+      break;
+    case CSNAKE_KIND_ERROR_RETURN:
+      faultBranch(*S);
+      break;
+    case CSNAKE_KIND_BRANCH:
+      plainBranch(*S);
+      break;
+    case CSNAKE_KIND_LIBCALL:
+      libcall(*S);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+} // namespace csnake

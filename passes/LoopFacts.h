@@ -1,0 +1,66 @@
+//===- LoopFacts.h - per-loop facts for the site table --------------------===//
+//
+// Purpose: the LOOP facts of abi.h: loop_size (instructions of the loop body plus,
+// transitively, of the callees defined in the module -- bounded and cycle-safe),
+// CSNAKE_FLAG_LOOP_IO, CSNAKE_FLAG_LOOP_SLEEPS, CSNAKE_FLAG_LOOP_SMALL and
+// CSNAKE_FLAG_LOOP_CONST_TRIP (ScalarEvolution on a mem2reg'd throw-away clone of the
+// function, because pipeline-start IR keeps induction variables in allocas).
+// Callee summaries are computed on the IR before any instrumentation.
+//
+// Instruction counting ignores what mem2reg/SROA would delete: debug and lifetime
+// intrinsics, allocas, no-op casts, loads/stores of local allocas. The count is thus
+// about the same for -O0 and -O2 pipeline-start IR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CSNAKE_PASS_LOOPFACTS_H
+#define CSNAKE_PASS_LOOPFACTS_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <cstdint>
+
+namespace llvm {
+class BasicBlock;
+class CallBase;
+class Function;
+class Instruction;
+class Loop;
+class LoopInfo;
+} // namespace llvm
+
+namespace csnake {
+
+struct PassOptions;
+
+class LoopFacts {
+public:
+  explicit LoopFacts(const PassOptions &Opts) : Opts(Opts) {}
+
+  struct Facts {
+    uint32_t Size = 0;
+    uint32_t Flags = 0; // CSNAKE_FLAG_LOOP_*
+  };
+  /// Facts of \p L; \p ConstTrip from constTripHeaders().
+  Facts loopFacts(const llvm::Loop &L, bool ConstTrip);
+
+  /// Headers of the loops of \p F with a small constant trip count.
+  static llvm::DenseSet<const llvm::BasicBlock *> constTripHeaders(llvm::Function &F,
+                                                                   llvm::LoopInfo &LI);
+  static bool countable(const llvm::Instruction &I);
+
+private:
+  struct Summary {
+    uint64_t Size = 0;
+    bool IO = false, Sleeps = false, Done = false, InProgress = false;
+  };
+  const Summary &summary(const llvm::Function *F);
+  void addCall(const llvm::CallBase &CB, uint64_t &Size, bool &IO, bool &Sleeps);
+
+  const PassOptions &Opts;
+  llvm::DenseMap<const llvm::Function *, Summary> Memo;
+};
+
+} // namespace csnake
+
+#endif

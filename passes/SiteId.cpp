@@ -1,0 +1,83 @@
+//===- SiteId.cpp - stable site ids ---------------------------------------===//
+//
+// Purpose: FNV-1a ids and root-relative paths (see SiteId.h for the exact format).
+//
+//===----------------------------------------------------------------------===//
+#include "SiteId.h"
+
+#include "csnake/abi.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+namespace csnake {
+
+uint64_t fnv1a64(StringRef Bytes, uint64_t H) {
+  for (unsigned char C : Bytes) {
+    H ^= C;
+    H *= 0x100000001b3ull;
+  }
+  return H;
+}
+
+const char *kindName(unsigned Kind) {
+  switch (Kind) {
+  case CSNAKE_KIND_THROW: return "THROW";
+  case CSNAKE_KIND_ERROR_RETURN: return "ERROR_RETURN";
+  case CSNAKE_KIND_LIBCALL: return "LIBCALL";
+  case CSNAKE_KIND_LOOP: return "LOOP";
+  case CSNAKE_KIND_BRANCH: return "BRANCH";
+  }
+  return "UNKNOWN";
+}
+
+uint64_t computeSiteId(StringRef RelFile, StringRef Function, unsigned Kind, int RelLine,
+                       unsigned Ordinal) {
+  std::string S;
+  S.append(RelFile.data(), RelFile.size());
+  S.push_back('\0');
+  S.append(Function.data(), Function.size());
+  S.push_back('\0');
+  S.append(kindName(Kind));
+  S.push_back('\0');
+  S.append(std::to_string(RelLine));
+  S.push_back('\0');
+  S.append(std::to_string(Ordinal));
+  return fnv1a64(S);
+}
+
+std::optional<std::string> relativeToRoot(const DIFile *File, StringRef Root) {
+  if (!File || Root.empty())
+    return std::nullopt;
+  SmallString<256> P;
+  StringRef Name = File->getFilename();
+  if (sys::path::is_absolute(Name)) {
+    P = Name;
+  } else {
+    P = File->getDirectory();
+    sys::path::append(P, Name);
+  }
+  if (!sys::path::is_absolute(P))
+    return std::nullopt;
+  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  auto Strip = [&](StringRef Abs) -> std::optional<std::string> {
+    if (Root == "/")
+      return std::string(Abs.drop_front(1));
+    if (Abs.size() > Root.size() + 1 && Abs.startswith(Root) && Abs[Root.size()] == '/')
+      return std::string(Abs.drop_front(Root.size() + 1));
+    return std::nullopt;
+  };
+  if (auto R = Strip(P))
+    return R;
+  // The root was normalised with real_path; try the file's real path too (symlinks).
+  SmallString<256> Real;
+  if (!sys::fs::real_path(P, Real))
+    return Strip(Real);
+  return std::nullopt;
+}
+
+} // namespace csnake
