@@ -1,0 +1,167 @@
+// The campaign database: schema versions, target binding, experiment dedup, the run state
+// machine and resume after a kill.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "campaign/campaign_store.h"
+#include "db/schema.h"
+
+using namespace csnake;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDb {
+  std::string dir, path;
+  TempDb() {
+    char t[] = "/tmp/csnake-db-XXXXXX";
+    dir = mkdtemp(t);
+    path = dir + "/campaign.db";
+  }
+  ~TempDb() { fs::remove_all(dir); }
+};
+
+TestCase test(const std::string &id) { return {id, "/bin/true", "gtest", {"/bin/true", "--gtest_filter=" + id}, "", {}}; }
+
+}  // namespace
+
+TEST(CampaignStore, BindsToOneTarget) {
+  TempDb t;
+  {
+    CampaignStore s(t.path, true);
+    s.bindTarget("/build/a");
+    s.bindTarget("/build/a");
+  }
+  CampaignStore s(t.path, false);
+  try {
+    s.bindTarget("/build/b");
+    FAIL();
+  } catch (const DbError &e) {
+    EXPECT_NE(std::string(e.what()).find("belongs to target build /build/a, not /build/b"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CampaignStore, RefusesANewerSchema) {
+  TempDb t;
+  { CampaignStore s(t.path, true); }
+  {
+    Database db(t.path, false);
+    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
+  }
+  try {
+    CampaignStore s(t.path, false);
+    FAIL();
+  } catch (const DbError &e) {
+    EXPECT_NE(std::string(e.what()).find("is newer than this csnake supports"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CampaignStore, RefusesARebuiltBinary) {
+  TempDb t;
+  CampaignStore s(t.path, true);
+  s.recordBinary("/b/tests", "fnv1a64:1", true, 10);
+  s.recordBinary("/b/tests", "fnv1a64:1", true, 10);
+  EXPECT_THROW(s.recordBinary("/b/tests", "fnv1a64:2", true, 10), DbError);
+}
+
+TEST(CampaignStore, ExperimentsAreDedupedAndPlanTheirRepeats) {
+  TempDb t;
+  CampaignStore s(t.path, true);
+  auto tests = s.upsertTests({test("A.x"), test("A.y")}, {});
+  ASSERT_EQ(tests.size(), 2u);
+  ExperimentPlan p;
+  p.testId = tests[0].id;
+  p.fault = 0xabc;
+  p.mode = "once";
+  auto [id, fresh] = s.ensureExperiment(p, 3);
+  EXPECT_TRUE(fresh);
+  auto again = s.ensureExperiment(p, 3);
+  EXPECT_EQ(again.first, id);
+  EXPECT_FALSE(again.second);
+  p.delayMs = 500;  // another plan
+  EXPECT_TRUE(s.ensureExperiment(p, 3).second);
+  RunCounts c = s.runCounts("injection");
+  EXPECT_EQ(c.total, 6);
+  EXPECT_EQ(c.byState["planned"], 6);
+  std::vector<PlannedRun> planned = s.plannedRuns("injection");
+  ASSERT_EQ(planned.size(), 6u);
+  EXPECT_EQ(planned[0].plan.fault, 0xabcu);
+  EXPECT_EQ(planned[0].plan.mode, "once");
+  EXPECT_EQ(planned[3].plan.delayMs, 500);
+}
+
+TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
+  TempDb t;
+  int64_t doneRun = 0, runningRun = 0;
+  {
+    CampaignStore s(t.path, true);
+    auto tests = s.upsertTests({test("A.x")}, {});
+    ExperimentPlan p;
+    p.kind = "profile";
+    p.testId = tests[0].id;
+    s.ensureExperiment(p, 3);
+    std::vector<PlannedRun> runs = s.plannedRuns("profile");
+    doneRun = runs[0].runId;
+    runningRun = runs[1].runId;
+    s.markRunning(doneRun);
+    TraceSummary sum;
+    sum.processes = 2;
+    sum.events[{0x10, 0x20, 0x30, "dn1"}] = {5, 1, 0};
+    sum.loops[{0x20, 0x30}] = LoopSummary{0, 2, 40, {{16, 1}, {24, 1}}};
+    sum.paths[{0x20, 0x30, 0x99}] = PathSummary{7, {{0x11, 1}, {0x12, 0}}};
+    ProcessStatus st;
+    st.spawned = true;
+    st.exitCode = 1;
+    s.finishRun(doneRun, RunState::Done, st, "", "/r/trace", &sum);
+    s.markRunning(runningRun);
+    // ... and the campaign is killed here.
+  }
+  CampaignStore s(t.path, false);
+  EXPECT_EQ(s.replanInterruptedRuns(), 1);
+  RunCounts c = s.runCounts();
+  EXPECT_EQ(c.byState["done"], 1);
+  EXPECT_EQ(c.byState["planned"], 2);
+  EXPECT_EQ(c.byState["running"], 0);
+  std::vector<PlannedRun> planned = s.plannedRuns("profile");
+  ASSERT_EQ(planned.size(), 2u);
+  EXPECT_EQ(planned[0].runId, runningRun);
+  Statement q = s.db().prepare("SELECT outcome, exit_code FROM runs WHERE id = ?");
+  q.bind(1, doneRun);
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.getText(0), "exit 1");
+  EXPECT_EQ(q.getInt(1), 1);
+  Statement ev = s.db().prepare("SELECT site, context, node, reached, occurred FROM run_events WHERE run_id = ?");
+  ev.bind(1, doneRun);
+  ASSERT_TRUE(ev.step());
+  EXPECT_EQ(ev.getText(0), "0x0000000000000010");
+  EXPECT_EQ(ev.getText(2), "dn1");
+  EXPECT_EQ(ev.getInt(3), 5);
+  Statement lp = s.db().prepare("SELECT iterations, histogram FROM run_loops WHERE run_id = ?");
+  lp.bind(1, doneRun);
+  ASSERT_TRUE(lp.step());
+  EXPECT_EQ(lp.getInt(0), 40);
+  EXPECT_EQ(lp.getText(1), "[[16,1],[24,1]]");
+}
+
+TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
+  TempDb t;
+  CampaignStore s(t.path, true);
+  auto tests = s.upsertTests({test("A.x")}, {});
+  ExperimentPlan p;
+  p.kind = "profile";
+  p.testId = tests[0].id;
+  s.ensureExperiment(p, 1);
+  int64_t run = s.plannedRuns("profile")[0].runId;
+  TraceSummary sum;
+  sum.events[{1, 0, 0, ""}] = {1, 0, 0};
+  ProcessStatus st;
+  st.spawned = true;
+  st.exitCode = 0;
+  s.finishRun(run, RunState::Done, st, "", "", &sum);
+  s.finishRun(run, RunState::Done, st, "", "", &sum);
+  Statement q = s.db().prepare("SELECT COUNT(*) FROM run_events");
+  q.step();
+  EXPECT_EQ(q.getInt(0), 1);
+}
