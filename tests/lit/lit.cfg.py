@@ -36,6 +36,9 @@ config.substitutions.append(("%csnake_include_dir", config.csnake_include_dir))
 config.substitutions.append(("%root", root))
 
 config.environment["CSNAKE_ROOT"] = root
+# `not` and `count` live next to FileCheck.
+llvm_bin = os.path.dirname(os.path.realpath(config.filecheck))
+config.environment["PATH"] = os.pathsep.join([llvm_bin, os.environ.get("PATH", "")])
 for var in ("HOME", "TMPDIR", "LD_LIBRARY_PATH"):
     if var in os.environ:
         config.environment[var] = os.environ[var]

@@ -54,7 +54,7 @@ void maybe(int a, int b) {
 // IR-NEXT: br i1 %[[ON]], label %[[HOOK:csnake.hook[0-9]*]], label %[[CONT:[0-9]+]], {{.*}}!prof
 // IR: [[HOOK]]:
 // IR-NEXT: %[[Z:[0-9]+]] = zext i1 %[[CMP]] to i32
-// IR-NEXT: %[[F:csnake.fault[0-9]*]] = call i32 @__csnake_fault_branch(i64 [[#]], i32 %[[Z]])
+// IR-NEXT: %[[F:csnake.fault[0-9]*]] = call i32 @__csnake_fault_branch(i64 {{-?[0-9]+}}, i32 %[[Z]])
 // IR-NEXT: %[[NC:[0-9]+]] = icmp ne i32 %[[F]], 0
 // IR-NEXT: br label %[[CONT]]
 // IR: [[CONT]]:
@@ -64,7 +64,7 @@ void maybe(int a, int b) {
 // IR: load atomic i8, {{.*}} @__csnake_state
 // IR-NEXT: icmp ne i8
 // IR-NEXT: br i1
-// IR: call void @__csnake_throw(i64 [[#]])
+// IR: call void @__csnake_throw(i64 {{-?[0-9]+}})
 // IR-NEXT: br label
 // IR: call void @__cxa_throw(
 // IR: declare i32 @__csnake_fault_branch(i64, i32) [[NOUNWIND:#[0-9]+]]
