@@ -42,6 +42,16 @@ bool LoopFacts::countable(const Instruction &I) {
   if (auto *II = dyn_cast<IntrinsicInst>(&I))
     if (II->isLifetimeStartOrEnd() || II->isAssumeLikeIntrinsic())
       return false;
+  // Control glue differs between -O0 and -O2 codegen (clang adds cleanup blocks for
+  // lifetime markers at -O2): unconditional branches and switches on a local slot
+  // (cleanup.dest) are not counted.
+  if (auto *Br = dyn_cast<BranchInst>(&I))
+    if (Br->isUnconditional())
+      return false;
+  if (auto *Sw = dyn_cast<SwitchInst>(&I))
+    if (auto *L = dyn_cast<LoadInst>(Sw->getCondition()))
+      if (isLocalSlot(L->getPointerOperand()))
+        return false;
   if (auto *L = dyn_cast<LoadInst>(&I))
     return L->isVolatile() || !isLocalSlot(L->getPointerOperand());
   if (auto *S = dyn_cast<StoreInst>(&I))
