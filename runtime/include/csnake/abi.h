@@ -21,6 +21,11 @@
  * Site ids (DESIGN.md §2) are 64-bit FNV-1a hashes of
  *   "<file relative to project root>\0<mangled function>\0<kind>\0<line - function line>\0<ordinal>"
  * so they survive rebuilds and edits elsewhere, including lines added above the function.
+ * Exactly (passes/SiteId.cpp): <kind> is the upper-case name THROW / ERROR_RETURN /
+ * LIBCALL / LOOP / BRANCH, the line delta (may be negative) and the ordinal are decimal;
+ * the ordinal numbers the sites of the same (kind, line delta) in the function in IR
+ * order (LOOPs by header position). FNV-1a 64: offset 0xcbf29ce484222325, prime
+ * 0x100000001b3, over the bytes including the four NUL separators.
  */
 #ifndef CSNAKE_ABI_H
 #define CSNAKE_ABI_H
