@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/dfs_client.h"
+#include "client/dfs_output_stream.h"
 #include "common/config.h"
 #include "datanode/datanode.h"
 #include "namenode/namenode.h"
