@@ -39,7 +39,7 @@ void finalizeIteration(ThreadState *ts, LoopEntry &e) {
     if (sampledIteration(n) || isNew) {
       if (recordPath(e, sig)) word |= bit;
     } else {
-      bump(stats().iterationsSampledOut);
+      ts->sampledOut.store(ts->sampledOut.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
     if (p.overflow) bump(stats().pathPairOverflow);
   }

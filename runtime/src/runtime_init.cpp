@@ -39,8 +39,9 @@ void Stats::reset() {
 
 namespace {
 void mkdirs(const char *dir) {
-  char buf[2048];
-  snprintf(buf, sizeof buf, "%s", dir);
+  char buf[1024];
+  strncpy(buf, dir, sizeof buf - 1);
+  buf[sizeof buf - 1] = 0;
   for (char *p = buf + 1; *p; ++p)
     if (*p == '/') {
       *p = 0;

@@ -22,6 +22,7 @@ void releaseState(void *p) {
   // The thread ends inside loops (e.g. a thread function's loop left by return without
   // an exit edge): count those invocations now.
   finalizeAll(ts);
+  stats().iterationsSampledOut.fetch_add(ts->sampledOut.exchange(0), std::memory_order_relaxed);
   t_state = nullptr;  // a later TLS destructor calling a hook claims a fresh state
   ts->inUse.store(0, std::memory_order_release);
 }
@@ -31,6 +32,7 @@ void makeKey() { pthread_key_create(&g_key, releaseState); }
 void resetState(ThreadState *ts) {
   ts->depth.store(0, std::memory_order_relaxed);
   ts->node = 0;
+  ts->sampledOut.store(0, std::memory_order_relaxed);
   for (auto &w : ts->seen) w = 0;
   for (auto &c : ts->csCache) c = CallsigCacheEntry{};
   ts->stackLo = ts->stackHi = 0;
@@ -96,6 +98,7 @@ ThreadState *threadStateAt(uint32_t i) {
 void releaseOtherThreadStates() {
   ThreadState *self = t_state;
   forEachThreadState([&](ThreadState *ts) {
+    if (ts == self) ts->sampledOut.store(0);
     if (ts != self) {
       ts->depth.store(0, std::memory_order_relaxed);
       ts->inUse.store(0, std::memory_order_release);

@@ -44,6 +44,9 @@ struct ThreadState {
   std::atomic<uint32_t> inUse{0};
   std::atomic<uint32_t> depth{0};
   uint32_t node = 0;       // 0 = use the process default
+  // Iterations whose path sampling skipped: per thread, a shared counter would cost an
+  // atomic RMW per iteration. Summed at flush (and folded into Stats at thread exit).
+  std::atomic<uint64_t> sampledOut{0};
   uintptr_t stackLo = 0, stackHi = 0;
   LoopEntry stack[kLoopStackDepth];
   uint64_t seen[256];      // 16384-bit filter of (loop slot, path) already recorded

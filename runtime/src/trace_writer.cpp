@@ -101,6 +101,7 @@ size_t serialize(FlushReason reason, int signo) {
   st.loop_stack_overflow = s.loopStackOverflow.load();
   st.path_pair_overflow = s.pathPairOverflow.load();
   st.iterations_sampled_out = s.iterationsSampledOut.load();
+  forEachThreadState([&](ThreadState *ts) { st.iterations_sampled_out += ts->sampledOut.load(std::memory_order_relaxed); });
   st.threads_untracked = s.threadsUntracked.load();
   st.nodes_dropped = s.nodesDropped.load();
   o.put(st);
