@@ -719,3 +719,27 @@ TEST(RuntimeFlush, FatalSignalFlushesAndDiesWithTheSignal) {
   EXPECT_EQ(f.header.flush_signal, uint32_t(SIGSEGV));
   ASSERT_NE(findEvent(f, kPlainThrow), nullptr);
 }
+
+namespace {
+volatile sig_atomic_t g_userHandlerRan = 0;
+void userTermHandler(int) {
+  g_userHandlerRan = 1;
+}
+}  // namespace
+
+TEST(RuntimeFlush, SignalChainsToAHandlerInstalledBeforeTheRuntime) {
+  TempDir d;
+  auto r = runChild(traceEnv(d), [] {
+    signal(SIGTERM, userTermHandler);  // the target's handler, installed first
+    Module m(allSites());
+    m.registerNow();
+    __csnake_throw(kPlainThrow);
+    raise(SIGTERM);
+    CHILD_CHECK(g_userHandlerRan == 1);  // chained, and the process goes on
+    return 5;
+  });
+  EXPECT_TRUE(r.exitedWith(5)) << r.status << r.err;
+  TraceFile f = onlyTrace(d);
+  EXPECT_STREQ(csnake::trace::flushReasonName(f.header.flush_reason), "exit");
+  EXPECT_GE(f.header.flush_count, 2u);  // the signal flush came before the exit flush
+}
