@@ -25,10 +25,21 @@ using namespace llvm;
 
 namespace csnake {
 
-static FunctionCallee hook(Module &M, StringRef Name, Type *Ret, ArrayRef<Type *> Args) {
+// Hooks that touch only the runtime's own memory are declared inaccessiblememonly: the
+// optimiser then keeps the target's values in registers across the (rarely taken) hook
+// path instead of reloading them after every site, which is most of the disarmed cost
+// in hot loops. The libcall hooks read and write errno, so they stay opaque.
+enum class HookMemory { RuntimeOnly, Any };
+
+static FunctionCallee hook(Module &M, StringRef Name, Type *Ret, ArrayRef<Type *> Args,
+                           HookMemory Mem = HookMemory::RuntimeOnly) {
   FunctionCallee FC = M.getOrInsertFunction(Name, FunctionType::get(Ret, Args, false));
   if (auto *F = dyn_cast<Function>(FC.getCallee()->stripPointerCasts())) {
     F->addFnAttr(Attribute::NoUnwind);
+    if (Mem == HookMemory::RuntimeOnly) {
+      F->addFnAttr(Attribute::InaccessibleMemOnly);
+      F->addFnAttr(Attribute::WillReturn);
+    }
     F->setDSOLocal(false);
   }
   return FC;
@@ -48,8 +59,8 @@ Instrumenter::Instrumenter(Module &M, GlobalVariable *State)
   FaultBranchFn = hook(M, "__csnake_fault_branch", I32, {I64, I32});
   BranchFn = hook(M, "__csnake_branch", Void, {I64, I32});
   ThrowFn = hook(M, "__csnake_throw", Void, {I64});
-  LibBefore = hook(M, "__csnake_libcall_before", I32, {I64});
-  LibAfter = hook(M, "__csnake_libcall_after", Void, {I64, I64, I32});
+  LibBefore = hook(M, "__csnake_libcall_before", I32, {I64}, HookMemory::Any);
+  LibAfter = hook(M, "__csnake_libcall_after", Void, {I64, I64, I32}, HookMemory::Any);
   FrameAddress = Intrinsic::getDeclaration(&M, Intrinsic::frameaddress, {I8P});
 }
 

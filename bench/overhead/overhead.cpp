@@ -126,7 +126,7 @@ void printRow(const char *what, Variant &plain, Variant &v) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  std::string loopPlain, loopInst, loopArg = "60", suitePlain, suiteInst, label = "target";
+  std::string loopPlain, loopInst, loopArg = "1500", suitePlain, suiteInst, label = "target";
   int repeats = 5, suiteRepeats = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
@@ -150,7 +150,7 @@ int main(int argc, char **argv) {
   fs::path traceRoot = fs::temp_directory_path() / ("csnake-bench-traces-" + std::to_string(getpid()));
 
   // 1. CPU-bound loop program.
-  Variant plain{"plain"}, disarmed{"disarmed"}, tracing{"tracing"};
+  Variant plain{"plain", {}, {}}, disarmed{"disarmed", {}, {}}, tracing{"tracing", {}, {}};
   uint64_t loopTraceBytes = 0;
   for (int r = 0; r < repeats; ++r) {
     Timing p = runOnce({loopPlain, loopArg}, {});
