@@ -71,13 +71,13 @@ TEST_P(PipelineFailoverTest, WriteSurvivesDeadMirror) {
   EXPECT_TRUE(cluster_->waitForReplication("/mirror", 3, Millis(4000)));
 }
 
-TEST_P(PipelineFailoverTest, RetransmissionAfterDiskFailureKeepsData) {
+TEST_P(PipelineFailoverTest, RewriteOfExistingFileUnderPolicy) {
   Config cfg = Config::forTests();
   cfg.fast_failover = GetParam();
   startCluster(3, cfg);
   std::string data = makeData(static_cast<size_t>(cfg.block_size) + 123, 510);
   ASSERT_TRUE(client_->writeFile("/retx", data).ok());
-  // Writing the same data again over an existing file exercises replica reopen paths.
+  // Replace the file with the same contents: new blocks, same pipeline nodes.
   std::unique_ptr<DFSOutputStream> out;
   ASSERT_TRUE(client_->create("/retx", 0, true, &out).ok());
   ASSERT_TRUE(out->write(data).ok());

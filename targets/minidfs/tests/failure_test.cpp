@@ -2,6 +2,7 @@
 #include <atomic>
 #include <thread>
 
+#include "datanode/data_transfer.h"
 #include "rpc/rpc_client.h"
 #include "rpc/rpc_server.h"
 #include "test_util.h"
@@ -25,7 +26,7 @@ TEST_F(FailureTest, ReReplicatesAfterDatanodeStops) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(client_->writeFile("/rr" + std::to_string(i), makeData(20000, 50 + i)).ok());
   }
-  std::vector<std::string> holders = holdersOfFirstBlock("/rr0");
+  std::vector<std::string> holders = replicaHolders("/rr0");
   ASSERT_EQ(holders.size(), 2u);
   cluster_->stopDataNode(indexOf(holders[0]));
   ASSERT_TRUE(cluster_->waitForLiveDatanodes(3, Millis(3000)));
@@ -41,7 +42,7 @@ TEST_F(FailureTest, ReReplicatesAfterDatanodeStops) {
 TEST_F(FailureTest, RestartedDatanodeRejoinsAndExcessIsRemoved) {
   startCluster(3);
   ASSERT_TRUE(client_->writeFile("/rejoin", makeData(9000, 60)).ok());
-  std::vector<std::string> holders = holdersOfFirstBlock("/rejoin");
+  std::vector<std::string> holders = replicaHolders("/rejoin");
   ASSERT_EQ(holders.size(), 2u);
   int victim = indexOf(holders[0]);
   cluster_->stopDataNode(victim);
@@ -75,7 +76,7 @@ TEST_F(FailureTest, ReadFailsOverToAnotherReplica) {
   startCluster(3);
   std::string data = makeData(12000, 80);
   ASSERT_TRUE(client_->writeFile("/failover", data).ok());
-  std::vector<std::string> holders = holdersOfFirstBlock("/failover");
+  std::vector<std::string> holders = replicaHolders("/failover");
   ASSERT_EQ(holders.size(), 2u);
   // Read before the NameNode notices, so its first location is the dead node.
   cluster_->stopDataNode(indexOf(holders[0]));
@@ -88,6 +89,7 @@ TEST_F(FailureTest, CorruptReplicaDetectedAndReplaced) {
   startCluster(3);
   std::string data = makeData(10000, 90);
   ASSERT_TRUE(client_->writeFile("/corrupt", data).ok());
+  ASSERT_TRUE(cluster_->waitForReplication("/corrupt", 2, Millis(2000)));
   FileLocations locs;
   ASSERT_TRUE(client_->getBlockLocations("/corrupt", &locs).ok());
   ASSERT_EQ(locs.blocks[0].locations.size(), 2u);
@@ -97,20 +99,31 @@ TEST_F(FailureTest, CorruptReplicaDetectedAndReplaced) {
   ASSERT_TRUE(client_->readFile("/corrupt", &back).ok());
   EXPECT_EQ(back, data);
   EXPECT_GE(client_->stats().read_failovers, 1u);
-  // The reader reported the bad copy: it is deleted and a good one is made elsewhere.
+  // The reader reported the bad copy: it is deleted and a good copy is made (possibly
+  // on the same node once the bad one is gone), so every replica serves the right data.
+  Block block = locs.blocks[0].block;
   EXPECT_TRUE(MiniCluster::waitFor(
       [&] {
-        std::vector<std::string> now = holdersOfFirstBlock("/corrupt");
-        return now.size() == 2 && std::find(now.begin(), now.end(), bad) == now.end();
+        FileLocations now;
+        if (!client_->getBlockLocations("/corrupt", &now).ok() || now.blocks.empty() ||
+            now.blocks[0].locations.size() != 2) {
+          return false;
+        }
+        for (const DatanodeInfo &dn : now.blocks[0].locations) {
+          std::string copy;
+          if (!readBlockFromDatanode(cluster_->config(), dn, block, &copy).ok() || copy != data) return false;
+        }
+        return true;
       },
       Millis(3000)));
 }
 
 TEST_F(FailureTest, SlowDatanodeBeyondTimeoutIsReplaced) {
   Config cfg = Config::forTests();
-  cfg.socket_timeout = Millis(150);
+  cfg.socket_timeout = Millis(100);
   startCluster(4, cfg);
-  cluster_->setDataNodeSlow(0, Millis(400));
+  // Well beyond the client's ack timeout for a two-node pipeline (3 x 100 ms).
+  cluster_->setDataNodeSlow(0, Millis(700));
   std::string data = makeData(20000, 100);
   ASSERT_TRUE(client_->writeFile("/slow", data).ok());
   EXPECT_GE(client_->stats().pipeline_recoveries, 1u);

@@ -23,7 +23,7 @@ TEST_F(MultiProcessTest, WriteReadAcrossProcesses) {
 TEST_F(MultiProcessTest, KilledDatanodeIsDeclaredDeadAndReplicated) {
   std::string data = makeData(20000, 610);
   ASSERT_TRUE(client_->writeFile("/mpkill", data).ok());
-  std::vector<std::string> holders = holdersOfFirstBlock("/mpkill");
+  std::vector<std::string> holders = replicaHolders("/mpkill");
   ASSERT_EQ(holders.size(), 2u);
   cluster_->killDataNode(indexOf(holders[0]));
   ASSERT_TRUE(cluster_->waitForLiveDatanodes(2, Millis(3000)));

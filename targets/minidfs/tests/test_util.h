@@ -53,6 +53,12 @@ class ClusterTest : public ::testing::Test {
     return out;
   }
 
+  // Waits until the first block of `path` has `expected` replicas, then returns them.
+  std::vector<std::string> replicaHolders(const std::string &path, size_t expected = 2) {
+    cluster_->waitForReplication(path, expected, Millis(2000));
+    return holdersOfFirstBlock(path);
+  }
+
   int indexOf(const std::string &dnName) { return std::stoi(dnName.substr(2)) - 1; }
 
   std::unique_ptr<MiniCluster> cluster_;

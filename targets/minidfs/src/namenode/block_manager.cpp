@@ -77,7 +77,11 @@ void BlockManager::processFullReport(const std::string &dn, const std::vector<Bl
 
 void BlockManager::processIncrementalReport(const IncrementalReport &report) {
   for (const Block &b : report.received) addStoredReplica(report.dn_id, b);
-  for (uint64_t id : report.deleted) removeReplica(report.dn_id, id);
+  for (uint64_t id : report.deleted) {
+    auto it = blocks_.find(id);
+    if (it != blocks_.end()) it->second.corrupt.erase(report.dn_id);
+    removeReplica(report.dn_id, id);
+  }
 }
 
 void BlockManager::addStoredReplica(const std::string &dn, const Block &reported) {
@@ -88,7 +92,8 @@ void BlockManager::addStoredReplica(const std::string &dn, const Block &reported
     return;
   }
   BlockRecord &rec = it->second;
-  if (reported.gen_stamp != rec.block.gen_stamp ||
+  // A replica known to be corrupt stays unusable until its deletion is reported.
+  if (reported.gen_stamp != rec.block.gen_stamp || rec.corrupt.count(dn) != 0 ||
       (rec.committed && reported.num_bytes != rec.block.num_bytes)) {
     invalidate(dn, reported);
     return;
@@ -159,6 +164,7 @@ void BlockManager::markReplicaCorrupt(uint64_t id, const std::string &dn) {
   auto it = blocks_.find(id);
   if (it == blocks_.end() || it->second.replicas.count(dn) == 0) return;
   Block block = it->second.block;
+  it->second.corrupt.insert(dn);
   removeReplica(dn, id);
   invalidate(dn, block);
 }
@@ -227,6 +233,7 @@ std::map<std::string, std::vector<Command>> BlockManager::computeReplicationWork
     }
     std::set<std::string> exclude;
     for (const auto &entry : rec.replicas) exclude.insert(entry.first);
+    exclude.insert(rec.corrupt.begin(), rec.corrupt.end());
     auto p = pending_.find(rec.block.id);
     if (p != pending_.end()) exclude.insert(p->second.targets.begin(), p->second.targets.end());
     std::vector<DatanodeInfo> targets = chooseTargets(static_cast<size_t>(rec.expected) - have, exclude, live);

@@ -22,6 +22,7 @@ struct BlockRecord {
   int expected = 0;
   bool committed = false;                   // the writer fixed the block's length
   std::map<std::string, uint64_t> replicas;  // live DataNode -> reported replica length
+  std::set<std::string> corrupt;             // nodes whose replica failed verification
 };
 
 using LiveNodes = std::map<std::string, DatanodeInfo>;
