@@ -1,0 +1,157 @@
+// `csnake campaign` / `status` / `tests` end to end: bad input of every kind gets a clear
+// message and a recorded state without stopping the campaign; a real target campaign
+// finishes with every run in a final state; kill -9 + resume loses and repeats nothing.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "e2e_util.h"
+
+using e2e::query;
+using e2e::Result;
+using e2e::run;
+
+namespace {
+
+std::string testsFile(const std::string &dir, const std::vector<std::pair<std::string, std::vector<std::string>>> &tests) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto &[id, argv] : tests) j.push_back({{"id", id}, {"argv", argv}});
+  std::string path = dir + "/tests.json";
+  e2e::writeFile(path, j.dump());
+  return path;
+}
+
+std::map<std::string, std::string> stateByTest(const std::string &db) {
+  std::map<std::string, std::string> m;
+  for (const std::string &row : query(db,
+                                      "SELECT t.name, r.state, r.outcome, r.error FROM runs r JOIN experiments e ON "
+                                      "e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE e.kind = 'profile'"))
+    m[row.substr(0, row.find('|'))] = row.substr(row.find('|') + 1);
+  return m;
+}
+
+}  // namespace
+
+TEST(CampaignBadInput, MissingBuildDirectory) {
+  e2e::TempDir t;
+  Result r = run({CSNAKE_BIN, "campaign", "--build", "/nonexistent/build", "--db", t.path + "/c.db"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "csnake: /nonexistent/build: build directory does not exist\n");
+}
+
+TEST(CampaignBadInput, NoInstrumentedBinary) {
+  e2e::TempDir t;
+  std::string list = testsFile(t.path, {{"plain", {"/bin/true"}}});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", t.path + "/c.db"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("/bin/true: not built with csnake"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no test binary is built with csnake"), std::string::npos) << r.err;
+}
+
+TEST(CampaignBadInput, MisbehavingTestsGetRecordedStatesAndTheCampaignGoesOn) {
+  e2e::TempDir t;
+  std::string marker = t.path + "/fork-marker";
+  std::string list = testsFile(t.path, {{"ok", {MISBEHAVING_BIN, "ok"}},
+                                        {"fail", {MISBEHAVING_BIN, "fail"}},
+                                        {"crash", {MISBEHAVING_BIN, "crash"}},
+                                        {"hang", {MISBEHAVING_BIN, "hang"}},
+                                        {"fork", {MISBEHAVING_BIN, "fork", marker}},
+                                        {"garbage", {MISBEHAVING_BIN, "garbage"}},
+                                        {"missing", {"/nonexistent/test_binary"}},
+                                        {"plain", {"/bin/true"}}});
+  std::string db = t.path + "/c.db";
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--budget", "0",
+                  "--timeout", "2", "--jobs", "2"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/test_binary: cannot open"), std::string::npos) << r.err;
+  std::map<std::string, std::string> s = stateByTest(db);
+  EXPECT_EQ(s["ok"], "done|exit 0|");
+  EXPECT_EQ(s["fail"], "done|exit 1|") << "a failing assertion is an outcome, not a tool error";
+  EXPECT_EQ(s["crash"], "done|killed by SIGSEGV|") << "the runtime flushes its trace on the fatal signal";
+  EXPECT_EQ(s["hang"].substr(0, 10), "timed_out|");
+  EXPECT_EQ(s["fork"], "done|exit 0|");
+  EXPECT_EQ(s["garbage"].substr(0, 7), "failed|") << s["garbage"];
+  EXPECT_NE(s["garbage"].find("zz-garbage.cstrace: "), std::string::npos) << s["garbage"];
+  EXPECT_EQ(s.count("missing"), 0u) << "tests of unusable binaries are not run";
+  EXPECT_EQ(s.count("plain"), 0u);
+  EXPECT_FALSE(e2e::processAlive(marker)) << "a child forked by a test outlived it";
+  EXPECT_EQ(query(db, "SELECT name FROM tests WHERE broken = 1 ORDER BY name"),
+            (std::vector<std::string>{"crash", "fail", "garbage", "hang"}));
+
+  nlohmann::json st = e2e::status(db);
+  EXPECT_EQ(st["phase"], "finished");
+  EXPECT_EQ(st["runs_total"], 6);
+  EXPECT_EQ(st["runs_planned"], 0);
+  EXPECT_EQ(st["runs_running"], 0);
+  EXPECT_EQ(st["runs_done"], 4);
+  EXPECT_EQ(st["runs_failed"], 1);
+  EXPECT_EQ(st["runs_timed_out"], 1);
+  EXPECT_EQ(st["runs_not_fired"], 0);
+}
+
+TEST(CampaignBadInput, DatabaseOfAnotherTargetOrNewerSchema) {
+  e2e::TempDir t;
+  std::string db = t.path + "/c.db";
+  std::string a = testsFile(t.path, {{"ok", {MISBEHAVING_BIN, "ok"}}});
+  ASSERT_EQ(run({CSNAKE_BIN, "campaign", "--tests-file", a, "--db", db, "--repeats", "1", "--budget", "0"}).status, 0);
+  std::filesystem::create_directories(t.path + "/other");
+  std::string b = testsFile(t.path + "/other", {{"ok", {MISBEHAVING_BIN, "ok"}}});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", b, "--db", db});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("belongs to target build"), std::string::npos) << r.err;
+  std::vector<std::string> before = query(db, "SELECT COUNT(*) FROM runs");
+
+  Result bump = run({"/usr/bin/sqlite3", db, "PRAGMA user_version = 999"});
+  ASSERT_EQ(bump.status, 0) << bump.err;
+  r = run({CSNAKE_BIN, "campaign", "--tests-file", a, "--db", db});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("schema version 999 is newer than this csnake supports"), std::string::npos) << r.err;
+  r = run({CSNAKE_BIN, "status", "--db", db});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"), before) << "a refused database was modified";
+}
+
+TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
+  e2e::TempDir t;
+  std::string db = t.path + "/c.db";
+  std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2", "--budget", "40",
+                  "--jobs", "2", "--seed", "7"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The THROW guard in validate() was reached in the profile and injected on its test.
+  std::vector<std::string> guard = query(db,
+                                         "SELECT e.id, e.mode FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
+                                         "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
+  ASSERT_EQ(guard.size(), 1u);
+  std::string exp = guard[0].substr(0, guard[0].find('|'));
+  EXPECT_EQ(query(db, "SELECT state || ':' || fired || ':' || fire_count FROM runs r JOIN run_receipts c ON c.run_id "
+                      "= r.id WHERE r.experiment_id = " + exp),
+            (std::vector<std::string>{"done:1:1", "done:1:1"}));
+  // The injected throw was caught inside main's loop: a new fault event in every repeat.
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM run_events ev JOIN runs r ON r.id = ev.run_id JOIN sites s ON s.id = "
+                      "ev.site WHERE r.experiment_id = " + exp + " AND s.kind = 'THROW' AND ev.occurred > 0 AND ev.injected = 0"),
+            std::vector<std::string>{"2"})
+      << "the plain throw statement behind the guard must be observed in both repeats";
+  nlohmann::json st = e2e::status(db);
+  EXPECT_EQ(st["runs_planned"], 0);
+  EXPECT_GT(st["injection_runs"].get<int>(), 0);
+  EXPECT_LE(st["injection_runs"].get<int>(), 40) << "the budget counts injection runs";
+  EXPECT_EQ(st["runs_total"].get<int>(), st["profile_runs"].get<int>() + st["injection_runs"].get<int>());
+}
+
+TEST(TestsCommand, ListsAnExplicitListAsJson) {
+  e2e::TempDir t;
+  std::string list = testsFile(t.path, {{"a", {MISBEHAVING_BIN, "ok"}}, {"b", {MISBEHAVING_BIN, "fail"}}});
+  Result r = run({CSNAKE_BIN, "tests", "--tests-file", list, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[1]["id"], "b");
+  EXPECT_EQ(j[1]["adapter"], "list");
+  EXPECT_EQ(j[1]["argv"][1], "fail");
+}
