@@ -217,10 +217,12 @@ std::string BlockStore::read(uint64_t id, uint64_t offset, size_t len) {
   ssize_t n = ::pread(fd, &buf[0], buf.size(), static_cast<off_t>(start));
   ::close(fd);
   if (n != static_cast<ssize_t>(buf.size())) throw IoError(errnoText("pread", dataPath(id)));
-  for (uint64_t c = 0; c * chunk_size_ < buf.size(); ++c) {
+  uint64_t chunks = (buf.size() + chunk_size_ - 1) / chunk_size_;
+  if (first + chunks > crcs.size()) throw ChecksumError("meta file of block " + std::to_string(id) + " too short");
+  for (uint64_t c = 0; c < chunks; ++c) {
     size_t clen = std::min<size_t>(chunk_size_, buf.size() - c * chunk_size_);
     uint32_t actual = crc32(buf.data() + c * chunk_size_, clen);
-    if (first + c >= crcs.size() || actual != crcs[first + c]) {
+    if (actual != crcs[first + c]) {
       throw ChecksumError("checksum mismatch in block " + std::to_string(id) + " chunk " +
                           std::to_string(first + c));
     }

@@ -87,16 +87,14 @@ Status Socket::sendAll(const void *data, size_t len) {
 }
 
 Status Socket::recvAll(void *data, size_t len) {
-  char *p = static_cast<char *>(data);
-  size_t got = 0;
-  while (got < len) {
-    ssize_t n = ::recv(fd_, p + got, len - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errnoStatus("recv", errno);
-    }
-    if (n == 0) return Status(Code::kUnavailable, "connection closed by peer");
-    got += static_cast<size_t>(n);
+  if (len == 0) return Status::OK();
+  // MSG_WAITALL makes the kernel collect the whole message; a short count only comes
+  // back when the receive timeout expired part way.
+  ssize_t n = ::recv(fd_, data, len, MSG_WAITALL);
+  if (n < 0) return errnoStatus("recv", errno);
+  if (n == 0) return Status(Code::kUnavailable, "connection closed by peer");
+  if (static_cast<size_t>(n) != len) {
+    return Status(Code::kTimeout, "recv: got " + std::to_string(n) + " of " + std::to_string(len) + " bytes");
   }
   return Status::OK();
 }
