@@ -14,6 +14,9 @@ struct Variant {
   int handler_threads;
 };
 
+// Keeps --gtest_list_tests output stable (the default printer dumps raw bytes).
+void PrintTo(const Variant &v, std::ostream *os) { *os << v.name; }
+
 class ConfigVariantTest : public testing::ClusterTest, public ::testing::WithParamInterface<Variant> {
  protected:
   Config configFor(const Variant &v) {
