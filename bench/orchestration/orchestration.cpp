@@ -77,6 +77,8 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "usage: bench_orchestration --csnake BIN --test BIN [--test-arg A] [--runs N] [--jobs J]\n");
     return 2;
   }
+  test = fs::absolute(test).string();
+  csnake = fs::absolute(csnake).string();
   char tmpl[] = "/tmp/csnake-bench-orch-XXXXXX";
   fs::path root = mkdtemp(tmpl);
 

@@ -101,6 +101,8 @@ int Campaign::run() {
     fs::path db(opts_.dbPath);
     opts_.resultsDir = (db.parent_path() / (db.stem().string() + ".runs")).string();
   }
+  // Runs execute in their own working directories: every path handed to them is absolute.
+  opts_.resultsDir = fs::absolute(opts_.resultsDir).lexically_normal().string();
   store_ = std::make_unique<CampaignStore>(opts_.dbPath, true);
   store_->bindTarget(build.empty() ? fs::absolute(opts_.testsFile).string() : build);
   if (int64_t n = store_->replanInterruptedRuns())

@@ -206,6 +206,9 @@ std::vector<TestCase> parseTestList(const std::string &path) {
   }
   for (TestCase &tc : tests) {
     tc.adapter = "list";
+    // Runs execute in their own working directories: a relative program path is taken
+    // relative to where csnake was started.
+    if (tc.argv[0].find('/') != std::string::npos) tc.argv[0] = absolutePath(tc.argv[0]);
     tc.binary = tc.argv[0];
   }
   return tests;

@@ -79,6 +79,13 @@ TEST(TestList, ReadsJsonAndTabSeparatedLists) {
   std::vector<TestCase> t = parseTestList(path);
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t[0].argv, (std::vector<std::string>{"/bin/echo", "hello world"}));
+  // A relative program path is resolved against the working directory of csnake: runs
+  // execute elsewhere.
+  std::ofstream(path) << "rel\tbin/tool\targ\n";
+  std::vector<TestCase> rel = parseTestList(path);
+  char cwd[4096];
+  ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
+  EXPECT_EQ(rel[0].argv[0], std::string(cwd) + "/bin/tool");
   std::ofstream(path) << "lonely-id-without-command\n";
   try {
     parseTestList(path);
