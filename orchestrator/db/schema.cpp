@@ -83,6 +83,9 @@ CREATE TABLE runs (
   wall_ms       INTEGER,
   trace_path    TEXT NOT NULL DEFAULT '',
   trace_bytes   INTEGER NOT NULL DEFAULT 0,
+  -- How the executor can find a run in flight ("pgid:1234" locally): a resumed campaign
+  -- kills what a killed campaign left running before re-planning it.
+  executor_handle TEXT NOT NULL DEFAULT '',
   UNIQUE (experiment_id, repeat)
 );
 CREATE INDEX runs_by_state ON runs(state);
