@@ -105,8 +105,14 @@ int Campaign::run() {
   opts_.resultsDir = fs::absolute(opts_.resultsDir).lexically_normal().string();
   store_ = std::make_unique<CampaignStore>(opts_.dbPath, true);
   store_->bindTarget(build.empty() ? fs::absolute(opts_.testsFile).string() : build);
-  if (int64_t n = store_->replanInterruptedRuns())
-    progress_.log("resuming: " + std::to_string(n) + " run(s) interrupted by the last campaign were re-planned");
+  {
+    std::vector<std::string> left = store_->replanInterruptedRuns();
+    LocalProcessPool reclaimer(LocalPoolOptions{});
+    for (const std::string &h : left) reclaimer.reclaim(h);
+    if (!left.empty())
+      progress_.log("resuming: " + std::to_string(left.size()) +
+                    " run(s) interrupted by the last campaign were re-planned");
+  }
 
   // Tests and the site catalogue of every test binary.
   DiscoveryOptions dopts;
@@ -240,7 +246,8 @@ Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map
       if (kind == "injection") spec.planJson = planJson(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
       store_->markRunning(r.runId);
       inFlight[r.runId] = r;
-      pool.submit(spec);
+      std::string handle = pool.submit(spec);
+      if (!handle.empty()) store_->setExecutorHandle(r.runId, handle);
     }
     std::optional<RunResult> res = pool.waitNext(std::chrono::milliseconds(100));
     if (!res) {

@@ -171,9 +171,18 @@ int64_t CampaignStore::countExperiments(const std::string &kind) {
   return q.getInt(0);
 }
 
-int64_t CampaignStore::replanInterruptedRuns() {
-  db_.exec("UPDATE runs SET state = 'planned', attempts = attempts + 1 WHERE state = 'running'");
-  return db_.changes();
+std::vector<std::string> CampaignStore::replanInterruptedRuns() {
+  Transaction tx(db_);
+  std::vector<std::string> handles;
+  Statement q = db_.prepare("SELECT executor_handle FROM runs WHERE state = 'running'");
+  while (q.step()) handles.push_back(q.getText(0));
+  db_.exec("UPDATE runs SET state = 'planned', attempts = attempts + 1, executor_handle = '' WHERE state = 'running'");
+  tx.commit();
+  return handles;
+}
+
+void CampaignStore::setExecutorHandle(int64_t runId, const std::string &handle) {
+  db_.prepare("UPDATE runs SET executor_handle = ? WHERE id = ?").bind(1, handle).bind(2, runId).run();
 }
 
 std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {

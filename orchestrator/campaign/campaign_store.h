@@ -75,10 +75,12 @@ class CampaignStore {
   std::pair<int64_t, bool> ensureExperiment(const ExperimentPlan &plan, int repeats);
   int64_t countExperiments(const std::string &kind);
 
-  // Runs left in `running` by a killed campaign go back to `planned`. Returns how many.
-  int64_t replanInterruptedRuns();
+  // Runs left in `running` by a killed campaign go back to `planned`; returns their
+  // executor handles (for Executor::reclaim).
+  std::vector<std::string> replanInterruptedRuns();
   std::vector<PlannedRun> plannedRuns(const std::string &kind);
   void markRunning(int64_t runId);
+  void setExecutorHandle(int64_t runId, const std::string &handle);
   void markPlanned(int64_t runId);  // a cancelled run (Ctrl-C)
   // Final state with the process outcome, an optional tool-side error, and the trace
   // summary (ingested in the same transaction).

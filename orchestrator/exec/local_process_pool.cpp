@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -29,7 +30,7 @@ size_t LocalProcessPool::freeSlot() const {
   }
 }
 
-void LocalProcessPool::submit(const RunSpec &spec) {
+std::string LocalProcessPool::submit(const RunSpec &spec) {
   RunResult result;
   result.runId = spec.runId;
   result.traceDir = spec.runDir + "/trace";
@@ -41,7 +42,7 @@ void LocalProcessPool::submit(const RunSpec &spec) {
   if (ec) {
     result.status.spawnError = spec.runDir + ": cannot create run directory: " + ec.message();
     ready_.push_back(result);
-    return;
+    return "";
   }
   size_t slot = freeSlot();
   ProcessSpec ps;
@@ -67,12 +68,21 @@ void LocalProcessPool::submit(const RunSpec &spec) {
   pid_t pid = spawnProcess(ps, result.status.spawnError);
   if (pid < 0) {
     ready_.push_back(result);
-    return;
+    return "";
   }
   result.status.spawned = true;
   auto deadline = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(spec.timeoutSeconds));
   running_.emplace(pid, Running{spec, result, slot, now, deadline});
+  return "pgid:" + std::to_string(pid);
+}
+
+void LocalProcessPool::reclaim(const std::string &handle) {
+  // The group of a run whose campaign was killed: the test may still be running and
+  // would write into the run directory the re-planned run is about to reuse.
+  if (handle.rfind("pgid:", 0) != 0) return;
+  pid_t pgid = static_cast<pid_t>(std::atoll(handle.c_str() + 5));
+  if (pgid > 1) killProcessGroup(pgid);
 }
 
 std::optional<RunResult> LocalProcessPool::reapOne() {

@@ -25,7 +25,8 @@ class LocalProcessPool : public Executor {
 
   size_t capacity() const override { return opts_.workers; }
   size_t inFlight() const override { return running_.size(); }
-  void submit(const RunSpec &spec) override;
+  std::string submit(const RunSpec &spec) override;
+  void reclaim(const std::string &handle) override;
   std::optional<RunResult> waitNext(std::chrono::milliseconds timeout) override;
   std::vector<int64_t> cancelAll() override;
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -154,4 +155,62 @@ TEST(TestsCommand, ListsAnExplicitListAsJson) {
   EXPECT_EQ(j[1]["id"], "b");
   EXPECT_EQ(j[1]["adapter"], "list");
   EXPECT_EQ(j[1]["argv"][1], "fail");
+}
+
+TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
+  e2e::TempDir t;
+  std::string marker = t.path + "/slow-marker";
+  std::vector<std::pair<std::string, std::vector<std::string>>> tests;
+  for (int i = 0; i < 6; ++i) tests.push_back({"slow" + std::to_string(i), {MISBEHAVING_BIN, "slow", marker}});
+  tests.push_back({"guarded", {MISBEHAVING_BIN, "guarded"}});
+  std::string list = testsFile(t.path, tests);
+  auto command = [&](const std::string &db) {
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2",
+                                    "--budget", "8", "--jobs", "2", "--seed", "3", "--delay-ms", "1"};
+  };
+
+  // Reference: the same campaign, never interrupted.
+  std::string ref = t.path + "/ref.db";
+  ASSERT_EQ(run(command(ref)).status, 0);
+
+  std::string db = t.path + "/killed.db";
+  pid_t pid = e2e::start(command(db), t.path + "/killed.log");
+  bool enough = false;
+  for (int i = 0; i < 600 && !enough; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!std::filesystem::exists(db)) continue;
+    try {
+      enough = std::stoi(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'done'").at(0)) >= 3 &&
+               std::stoi(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'running'").at(0)) >= 1;
+    } catch (const std::exception &) {
+      // The database is being created.
+    }
+  }
+  ASSERT_TRUE(enough) << "the campaign never had finished and running runs at once";
+  kill(pid, SIGKILL);
+  e2e::wait(pid);
+  std::vector<std::string> finishedBefore =
+      query(db, "SELECT id, finished_at, outcome FROM runs WHERE state NOT IN ('planned', 'running') ORDER BY id");
+  int runningAtKill = std::stoi(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'running'").at(0));
+  ASSERT_GE(runningAtKill, 1);
+
+  Result resumed = run(command(db));
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("re-planned"), std::string::npos) << resumed.err;
+
+  // Finished runs were kept as they were, never run again.
+  std::vector<std::string> finishedAfter =
+      query(db, "SELECT id, finished_at, outcome FROM runs WHERE state NOT IN ('planned', 'running') ORDER BY id");
+  for (const std::string &row : finishedBefore)
+    EXPECT_NE(std::find(finishedAfter.begin(), finishedAfter.end(), row), finishedAfter.end()) << row;
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE attempts > 0"), std::vector<std::string>{std::to_string(runningAtKill)});
+  // Every run reached a final state, once per (experiment, repeat), as many as uninterrupted.
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE state IN ('planned', 'running')"), std::vector<std::string>{"0"});
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"),
+            query(db, "SELECT COUNT(*) FROM (SELECT DISTINCT experiment_id, repeat FROM runs)"));
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"), query(ref, "SELECT COUNT(*) FROM runs"));
+  EXPECT_EQ(query(db, "SELECT kind, test_id, fault, context, mode, delay_ms FROM experiments ORDER BY id"),
+            query(ref, "SELECT kind, test_id, fault, context, mode, delay_ms FROM experiments ORDER BY id"))
+      << "the resumed campaign planned differently from an uninterrupted one";
+  EXPECT_FALSE(e2e::processAlive(marker)) << "a test of the killed campaign is still running";
 }

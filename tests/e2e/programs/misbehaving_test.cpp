@@ -8,7 +8,9 @@
 //   garbage   writes a corrupt trace file next to its real one, exits 0
 //   flaky     exits 0 or 1 depending on the pid (differs across repeats)
 //   guarded   throws from a guarded helper when forced (an injectable THROW), exits 0
+//   slow      works in 20 steps of 15 ms (about 0.3 s), exits 0
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -59,6 +61,14 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (mode == "flaky") return getpid() % 2;
+  if (mode == "slow") {
+    for (int step = 0; step < 20; ++step) {
+      timespec ts{0, 15 * 1000 * 1000};
+      nanosleep(&ts, nullptr);
+      acc += work(100);
+    }
+    return acc > 0 ? 0 : 2;
+  }
   if (mode == "guarded") {
     int handled = 0;
     for (int i = 0; i < 5; ++i) {

@@ -116,10 +116,12 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
     st.exitCode = 1;
     s.finishRun(doneRun, RunState::Done, st, "", "/r/trace", &sum);
     s.markRunning(runningRun);
+    s.setExecutorHandle(runningRun, "pgid:4242");
     // ... and the campaign is killed here.
   }
   CampaignStore s(t.path, false);
-  EXPECT_EQ(s.replanInterruptedRuns(), 1);
+  EXPECT_EQ(s.replanInterruptedRuns(), std::vector<std::string>{"pgid:4242"});
+  EXPECT_TRUE(s.replanInterruptedRuns().empty());
   RunCounts c = s.runCounts();
   EXPECT_EQ(c.byState["done"], 1);
   EXPECT_EQ(c.byState["planned"], 2);
