@@ -10,6 +10,7 @@
 
 #include "csnake/abi.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
@@ -69,14 +70,23 @@ ConstantInt *Instrumenter::id(const Site &S) { return ConstantInt::get(cast<Inte
 Value *Instrumenter::stateOn(IRBuilder<> &B, unsigned Index) {
   Constant *Idx[] = {ConstantInt::get(I64, 0), ConstantInt::get(I64, Index)};
   Constant *P = ConstantExpr::getInBoundsGetElementPtr(State->getValueType(), State, Idx);
+  // A plain (non-atomic) load: the runtime writes the byte only while registering the
+  // module (its constructor, or dlopen before the module's code can run), so a plain load
+  // is race-free, and it lets LICM/GVN hoist the check out of hot loops that call nothing
+  // opaque (the hooks are inaccessiblememonly and cannot clobber it).
   LoadInst *L = B.CreateAlignedLoad(I8, P, Align(1), "csnake.state");
-  L->setAtomic(AtomicOrdering::Monotonic);
   return B.CreateICmpNE(L, ConstantInt::get(I8, 0), "csnake.on");
 }
 
-Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index) {
+Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index, Value **OnOut) {
   IRBuilder<> B(Before);
   Value *On = stateOn(B, Index);
+  if (OnOut)
+    *OnOut = On;
+  return insertCheckOn(Before, On);
+}
+
+Instruction *Instrumenter::insertCheckOn(Instruction *Before, Value *On) {
   Instruction *Then = SplitBlockAndInsertIfThen(On, Before, /*Unreachable=*/false, Unlikely);
   Then->getParent()->setName("csnake.hook");
   return Then;
@@ -111,11 +121,13 @@ Instruction *Instrumenter::edgeAnchor(BasicBlock *From, BasicBlock *To) {
   return Br;
 }
 
-void Instrumenter::loopHook(Instruction *Anchor, const Site &S, FunctionCallee Hook) {
-  Instruction *Then = insertCheck(Anchor, S.StateIndex);
+Value *Instrumenter::loopHook(Instruction *Anchor, const Site &S, FunctionCallee Hook) {
+  Value *On = nullptr;
+  Instruction *Then = insertCheck(Anchor, S.StateIndex, &On);
   IRBuilder<> B(Then);
   Value *Frame = B.CreateCall(FrameAddress, {ConstantInt::get(I32, 0)}, "csnake.frame");
   B.CreateCall(Hook, {id(S), Frame});
+  return On;
 }
 
 void Instrumenter::faultBranch(const Site &S) {
@@ -132,10 +144,14 @@ void Instrumenter::faultBranch(const Site &S) {
   BI->setCondition(Phi);
 }
 
-void Instrumenter::plainBranch(const Site &S) {
+// A BRANCH site reuses the observe test of its loop's header (one load per iteration for
+// all the plain branches of the loop; the header dominates the whole loop). The loop's
+// byte is on whenever tracing is, which is when BRANCH bytes are on (BRANCH sites are
+// never armed); in the other cases the hook returns at once.
+void Instrumenter::plainBranch(const Site &S, Value *LoopOn) {
   auto *BI = cast<BranchInst>(S.Inst);
   Value *Cond = BI->getCondition();
-  Instruction *Then = insertCheck(BI, S.StateIndex);
+  Instruction *Then = LoopOn ? insertCheckOn(BI, LoopOn) : insertCheck(BI, S.StateIndex);
   IRBuilder<> B(Then);
   B.CreateCall(BranchFn, {id(S), B.CreateZExt(Cond, I32)});
 }
@@ -217,10 +233,11 @@ void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Site
     for (auto &P : H)
       loopHook(Anchor, *P.first, P.second ? LoopEnter : LoopExit);
   }
-  // 2. Header iter hooks.
+  // 2. Header iter hooks; remember each header's observe test for the loop's BRANCHes.
+  DenseMap<uint64_t, Value *> HeaderOn;
   for (const Site *S : Sites)
     if (S->Kind == CSNAKE_KIND_LOOP)
-      loopHook(&*S->Header->getFirstInsertionPt(), *S, LoopIter);
+      HeaderOn[S->Id] = loopHook(&*S->Header->getFirstInsertionPt(), *S, LoopIter);
   // 3. Instruction sites.
   for (const Site *S : Sites) {
     switch (S->Kind) {
@@ -233,9 +250,11 @@ void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Site
     case CSNAKE_KIND_ERROR_RETURN:
       faultBranch(*S);
       break;
-    case CSNAKE_KIND_BRANCH:
-      plainBranch(*S);
+    case CSNAKE_KIND_BRANCH: {
+      auto It = S->ParentLoop ? HeaderOn.find(S->ParentLoop) : HeaderOn.end();
+      plainBranch(*S, It != HeaderOn.end() ? It->second : nullptr);
       break;
+    }
     case CSNAKE_KIND_LIBCALL:
       libcall(*S);
       break;

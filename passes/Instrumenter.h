@@ -46,11 +46,13 @@ public:
 
 private:
   llvm::Value *stateOn(llvm::IRBuilder<> &B, unsigned Index);
-  llvm::Instruction *insertCheck(llvm::Instruction *Before, unsigned Index);
+  llvm::Instruction *insertCheck(llvm::Instruction *Before, unsigned Index,
+                                 llvm::Value **OnOut = nullptr);
+  llvm::Instruction *insertCheckOn(llvm::Instruction *Before, llvm::Value *On);
   llvm::Instruction *edgeAnchor(llvm::BasicBlock *From, llvm::BasicBlock *To);
-  void loopHook(llvm::Instruction *Anchor, const Site &S, llvm::FunctionCallee Hook);
+  llvm::Value *loopHook(llvm::Instruction *Anchor, const Site &S, llvm::FunctionCallee Hook);
   void faultBranch(const Site &S);
-  void plainBranch(const Site &S);
+  void plainBranch(const Site &S, llvm::Value *LoopOn);
   void plainThrow(const Site &S);
   void libcall(const Site &S);
   llvm::ConstantInt *id(const Site &S);

@@ -32,7 +32,7 @@ int sync_it(int fd) { return fsync(fd); }
 
 // Shape (int result): plain path calls the original, armed path asks the runtime.
 // IR-LABEL: define {{.*}} @_Z4dialiPK8sockaddrj(
-// IR: %[[S:csnake.state[0-9]*]] = load atomic i8, {{.*}} @__csnake_state, i64 0, i64 [[#]]) monotonic
+// IR: %[[S:csnake.state[0-9]*]] = load i8, {{.*}} @__csnake_state, i64 0, i64 [[#]]), align 1
 // IR-NEXT: %[[ON:csnake.on[0-9]*]] = icmp ne i8 %[[S]], 0
 // IR-NEXT: br i1 %[[ON]], label %[[ARMED:csnake.libcall.armed[0-9]*]], label %[[PLAIN:csnake.libcall.plain[0-9]*]], {{.*}}!prof
 // IR: [[PLAIN]]:

@@ -27,13 +27,13 @@ int nest(int n, int m) {
 // Shape: enter hook before the branch into the header, iter hook at the header, exit
 // hook on the exit edge, each behind load/icmp/br.
 // IR-LABEL: define {{.*}} @_Z4nestii(
-// IR: load atomic i8, {{.*}} @__csnake_state, i64 0, i64 [[#OUTER:]]) monotonic
+// IR: load i8, {{.*}} @__csnake_state, i64 0, i64 [[#OUTER:]]), align 1
 // IR-NEXT: %[[ON:csnake.on[0-9]*]] = icmp ne i8
 // IR-NEXT: br i1 %[[ON]], label %[[H:csnake.hook[0-9]*]], label
 // IR: [[H]]:
 // IR-NEXT: %[[FR:csnake.frame[0-9]*]] = call i8* @llvm.frameaddress.p0i8(i32 0)
 // IR-NEXT: call void @__csnake_loop_enter(i64 [[#%d,OID:]], i8* %[[FR]])
-// IR: load atomic i8, {{.*}} @__csnake_state, i64 0, i64 [[#OUTER]]) monotonic
+// IR: load i8, {{.*}} @__csnake_state, i64 0, i64 [[#OUTER]]), align 1
 // IR-NEXT: icmp ne i8
 // IR-NEXT: br i1
 // IR: call void @__csnake_loop_iter(i64 [[#%d,OID]], i8*

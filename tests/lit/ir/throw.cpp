@@ -49,7 +49,7 @@ void maybe(int a, int b) {
 // Shape of a guard: inline check, then fault_branch feeding a phi that replaces the condition.
 // IR-LABEL: define {{.*}} @_Z7checkedi(
 // IR: %[[CMP:[0-9]+]] = icmp slt i32 %{{[0-9]+}}, 0
-// IR-NEXT: %[[S:csnake.state[0-9]*]] = load atomic i8, i8* getelementptr inbounds ([{{[0-9]+}} x i8], [{{[0-9]+}} x i8]* @__csnake_state, i64 0, i64 [[#]]) monotonic
+// IR-NEXT: %[[S:csnake.state[0-9]*]] = load i8, i8* getelementptr inbounds ([{{[0-9]+}} x i8], [{{[0-9]+}} x i8]* @__csnake_state, i64 0, i64 [[#]]), align 1
 // IR-NEXT: %[[ON:csnake.on[0-9]*]] = icmp ne i8 %[[S]], 0
 // IR-NEXT: br i1 %[[ON]], label %[[HOOK:csnake.hook[0-9]*]], label %[[CONT:[0-9]+]], {{.*}}!prof
 // IR: [[HOOK]]:
@@ -61,7 +61,7 @@ void maybe(int a, int b) {
 // IR-NEXT: %[[PHI:csnake.cond[0-9]*]] = phi i1 [ %[[NC]], %[[HOOK]] ], [ %[[CMP]], %{{.*}} ]
 // IR-NEXT: br i1 %[[PHI]],
 // Plain throw: inline check + __csnake_throw right before __cxa_throw.
-// IR: load atomic i8, {{.*}} @__csnake_state
+// IR: load i8, {{.*}} @__csnake_state
 // IR-NEXT: icmp ne i8
 // IR-NEXT: br i1
 // IR: call void @__csnake_throw(i64 {{-?[0-9]+}})
