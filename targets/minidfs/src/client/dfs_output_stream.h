@@ -1,5 +1,6 @@
 // Writes a file block by block. Each block goes through a pipeline of DataNodes chosen by
 // the NameNode; a failed pipeline is recovered according to Config::fast_failover.
+// A stream must not outlive the DFSClient that created it.
 #pragma once
 
 #include <string>

@@ -5,8 +5,8 @@
 
 namespace minidfs {
 
-DatanodeManager::DatanodeManager(const Config &cfg, std::function<void(const std::string &)> onDead)
-    : cfg_(cfg), on_dead_(std::move(onDead)) {}
+DatanodeManager::DatanodeManager(const Config &cfg, std::string node, std::function<void(const std::string &)> onDead)
+    : cfg_(cfg), node_(std::move(node)), on_dead_(std::move(onDead)) {}
 
 DatanodeManager::~DatanodeManager() { stop(); }
 
@@ -116,7 +116,7 @@ std::vector<std::string> DatanodeManager::checkHeartbeatsLocked(Clock::time_poin
 }
 
 void DatanodeManager::monitorLoop() {
-  nameThread("nn");
+  nameThread(node_);
   std::unique_lock<std::mutex> lk(mu_);
   while (running_) {
     cv_.wait_for(lk, cfg_.heartbeat_check_interval);

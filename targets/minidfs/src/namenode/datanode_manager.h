@@ -31,7 +31,7 @@ class DatanodeManager {
  public:
   // onDead runs on the monitor thread, outside this manager's lock, once per node that
   // missed its heartbeats.
-  DatanodeManager(const Config &cfg, std::function<void(const std::string &)> onDead);
+  DatanodeManager(const Config &cfg, std::string node, std::function<void(const std::string &)> onDead);
   ~DatanodeManager();
 
   void start();
@@ -54,6 +54,7 @@ class DatanodeManager {
   bool isHeartbeatFresh(const DatanodeDescriptor &dn, Clock::time_point now) const;
 
   const Config cfg_;
+  const std::string node_;
   std::function<void(const std::string &)> on_dead_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

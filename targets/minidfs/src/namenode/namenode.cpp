@@ -19,8 +19,8 @@ NameNode::NameNode(const Config &cfg, std::string name)
     : cfg_(cfg),
       name_(std::move(name)),
       bm_(cfg),
-      dm_(cfg, [this](const std::string &id) { onDatanodeDead(id); }),
-      replication_(cfg, fs_lock_, bm_, dm_),
+      dm_(cfg, name_, [this](const std::string &id) { onDatanodeDead(id); }),
+      replication_(cfg, name_, fs_lock_, bm_, dm_),
       rpc_(name_, cfg) {
   registerHandlers();
 }

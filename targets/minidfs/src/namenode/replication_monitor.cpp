@@ -27,7 +27,7 @@ uint64_t ReplicationMonitor::scheduledTransfers() const {
 }
 
 void ReplicationMonitor::run() {
-  nameThread("nn");
+  nameThread(node_);
   std::unique_lock<std::mutex> lk(mu_);
   while (running_) {
     cv_.wait_for(lk, cfg_.replication_interval);

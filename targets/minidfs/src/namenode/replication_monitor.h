@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "common/config.h"
@@ -14,8 +15,8 @@ namespace minidfs {
 
 class ReplicationMonitor {
  public:
-  ReplicationMonitor(const Config &cfg, std::mutex &fsLock, BlockManager &bm, DatanodeManager &dm)
-      : cfg_(cfg), fs_lock_(fsLock), bm_(bm), dm_(dm) {}
+  ReplicationMonitor(const Config &cfg, std::string node, std::mutex &fsLock, BlockManager &bm, DatanodeManager &dm)
+      : cfg_(cfg), node_(std::move(node)), fs_lock_(fsLock), bm_(bm), dm_(dm) {}
   ~ReplicationMonitor() { stop(); }
 
   void start();
@@ -27,6 +28,7 @@ class ReplicationMonitor {
   void computeOnce();
 
   const Config cfg_;
+  const std::string node_;
   std::mutex &fs_lock_;
   BlockManager &bm_;
   DatanodeManager &dm_;

@@ -20,7 +20,7 @@ Status RpcServer::start(uint16_t port) {
   running_ = true;
   acceptor_ = std::thread([this] { acceptLoop(); });
   for (int i = 0; i < cfg_.handler_threads; ++i) {
-    handlers_threads_.emplace_back([this] { handlerLoop(); });
+    handler_threads_.emplace_back([this] { handlerLoop(); });
   }
   return Status::OK();
 }
@@ -44,8 +44,8 @@ void RpcServer::stop() {
     for (Reader &r : readers) r.thread.join();
   }
   queue_.close();
-  for (std::thread &t : handlers_threads_) t.join();
-  handlers_threads_.clear();
+  for (std::thread &t : handler_threads_) t.join();
+  handler_threads_.clear();
 }
 
 RpcServerStats RpcServer::stats() const {

@@ -68,7 +68,7 @@ class RpcServer {
   CallQueue<Call> queue_;
   std::atomic<bool> running_{false};
   std::thread acceptor_;
-  std::vector<std::thread> handlers_threads_;
+  std::vector<std::thread> handler_threads_;
 
   struct Reader {
     std::thread thread;
