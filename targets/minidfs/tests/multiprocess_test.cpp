@@ -45,7 +45,9 @@ TEST_F(MultiProcessTest, RestartedDatanodeProcessRejoins) {
   ASSERT_TRUE(cluster_->restartDataNode(2).ok());
   ASSERT_TRUE(cluster_->waitForLiveDatanodes(3, Millis(3000)));
   for (const DatanodeStatus &s : cluster_->datanodeReport()) {
-    if (s.id == "dn3") EXPECT_GE(s.registrations, 2u);
+    if (s.id == "dn3") {
+      EXPECT_GE(s.registrations, 2u);
+    }
   }
 }
 
