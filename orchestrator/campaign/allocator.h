@@ -26,9 +26,10 @@ class Allocator {
  public:
   virtual ~Allocator() = default;
   virtual std::string name() const = 0;
-  // The next experiments to run, at most `maxExperiments`; empty when the policy has
-  // nothing more to offer. Called again after those ran (policies may interleave with
-  // analysis); plans that already exist in the database are skipped by the caller.
+  // The experiments the policy wants next (the caller keeps at most `maxExperiments` of
+  // those not yet in the database). Called again after they ran and were analysed; a
+  // policy derives its state from the database, never from earlier calls, so a resumed
+  // campaign continues exactly where the killed one was. Nothing new = done.
   virtual std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t maxExperiments) = 0;
 };
 

@@ -188,24 +188,23 @@ int Campaign::run() {
   std::unique_ptr<Allocator> allocator = makeAllocator(opts_.allocator);
   ProfileIndex profile = ProfileIndex::load(*store_);
   AllocationContext ctx{*store_, catalog_, profile, opts_.seed, opts_.delayMs};
+  // Runs planned before a kill run first; then analysis (policies may use the effects
+  // found so far), then the allocator's next batch, until the budget is spent or the
+  // policy has nothing new.
   for (;;) {
-    int64_t used = store_->runCounts("injection").total;
-    int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
-    if (room > 0) {
-      std::vector<ExperimentPlan> batch = allocator->nextBatch(ctx, room);
-      int64_t added = 0;
-      for (const ExperimentPlan &p : batch) {
-        if (added >= room) break;
-        added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
-      }
-      if (batch.empty() && store_->plannedRuns("injection").empty()) break;
-      if (added == 0 && store_->plannedRuns("injection").empty()) break;
-    } else if (store_->plannedRuns("injection").empty()) {
-      break;
-    }
     end = executeRuns("injection", byId);
     if (end == PhaseEnd::Interrupted) return 130;
     if (end == PhaseEnd::OutOfTime) break;
+    if (opts_.analyze) opts_.analyze(store_->db());
+    int64_t used = store_->runCounts("injection").total;
+    int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
+    if (room <= 0) break;
+    int64_t added = 0;
+    for (const ExperimentPlan &p : allocator->nextBatch(ctx, room)) {
+      if (added >= room) break;
+      added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
+    }
+    if (added == 0) break;
   }
   RunCounts all = store_->runCounts();
   std::fprintf(stderr, "csnake: campaign finished: %lld runs (%lld done, %lld failed, %lld timed out, %lld not fired), %s\n",

@@ -6,9 +6,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace csnake {
+
+class Database;
 
 struct CampaignOptions {
   std::string buildDir;
@@ -26,6 +29,9 @@ struct CampaignOptions {
   uint64_t seed = 1;
   double runTimeoutSeconds = 60;
   int delayMs = 200;
+  // Analysis between allocation rounds (fault causality analysis fills `effects`, which
+  // allocators such as 3PA read). Set by the command line, which links the analyzer.
+  std::function<void(Database &)> analyze;
 };
 
 // 0: finished; 1: error (message printed); 130: interrupted (resumable).

@@ -14,8 +14,6 @@ class SimpleAllocator : public Allocator {
   std::string name() const override { return "simple"; }
 
   std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t maxExperiments) override {
-    if (done_) return {};
-    done_ = true;
     std::vector<ExperimentPlan> plans;
     auto bestTest = [](const std::map<int64_t, FaultCoverage> &byTest) {
       int64_t best = 0;
@@ -64,9 +62,6 @@ class SimpleAllocator : public Allocator {
     if (static_cast<int64_t>(plans.size()) > maxExperiments) plans.resize(static_cast<size_t>(std::max<int64_t>(0, maxExperiments)));
     return plans;
   }
-
- private:
-  bool done_ = false;
 };
 
 }  // namespace
