@@ -74,8 +74,12 @@ CSNAKE_EXPORT void __csnake_loop_enter(uint64_t loop_id, void *frame) {
 }
 
 CSNAKE_EXPORT void __csnake_loop_iter(uint64_t loop_id, void *frame) {
-  ready();
-  if (ThreadState *ts = threadState()) loopIter(ts, loop_id, reinterpret_cast<uintptr_t>(frame));
+  ThreadState *ts = t_state;
+  if (__builtin_expect(ts == nullptr, 0)) {
+    ready();
+    if (!(ts = threadState())) return;
+  }
+  loopIter(ts, loop_id, reinterpret_cast<uintptr_t>(frame));
 }
 
 CSNAKE_EXPORT void __csnake_loop_exit(uint64_t loop_id, void *frame) {
@@ -103,12 +107,19 @@ CSNAKE_HOOK int __csnake_fault_branch(uint64_t site_id, int cond) {
 }
 
 CSNAKE_HOOK void __csnake_branch(uint64_t site_id, int cond) {
-  ready();
-  if (!config().tracing) return;
-  ThreadState *ts = threadState();
-  if (!ts) return;
-  popStale(ts, CALLER_FRAME());
-  recordDecision(ts, site_id, cond ? 1u : 0u);
+  // A BRANCH site sits inside a loop whose iter hook ran first on this thread, so the
+  // thread state exists and the runtime is initialised; otherwise there is no path.
+  ThreadState *ts = t_state;
+  if (__builtin_expect(ts == nullptr || !config().tracing, 0)) return;
+  uint32_t d = ts->depth.load(std::memory_order_relaxed);
+  if (__builtin_expect(d == 0, 0)) return;
+  LoopEntry *e = &ts->stack[d - 1];
+  uintptr_t caller = CALLER_FRAME();
+  if (__builtin_expect(e->frame < caller, 0)) {  // stale entries on top (popStale's test)
+    popStale(ts, caller);
+    if (!(e = innermost(ts))) return;
+  }
+  if (e->path.active) addPair(e->path, site_id, cond ? 1u : 0u);
 }
 
 CSNAKE_HOOK void __csnake_throw(uint64_t site_id) {

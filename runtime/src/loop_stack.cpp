@@ -10,13 +10,6 @@
 
 namespace csnake::rt {
 
-bool sampledIteration(uint64_t n) {
-  if (n < kSampleAll) return true;
-  uint32_t log2 = 63u - uint32_t(__builtin_clzll(n));
-  uint64_t step = 1ull << (log2 - 5);  // n in [2^log2, 2^(log2+1)): 32 multiples of step
-  return (n & (step - 1)) == 0;
-}
-
 namespace {
 
 void sleepMs(uint32_t ms) {
@@ -25,29 +18,51 @@ void sleepMs(uint32_t ms) {
   }
 }
 
-void finalizeIteration(ThreadState *ts, LoopEntry &e) {
-  PathAcc &p = e.path;
-  if (!p.active) return;
-  if (config().tracing && e.slot != kNoSlot) {
-    uint64_t sig = trace::pathSignature(p.sum, p.n);
-    uint64_t iter = e.iters.load(std::memory_order_relaxed);
-    uint64_t n = e.baseN + (iter ? iter - 1 : 0);
-    uint64_t bloom = mix64(combine(combine(e.id, e.callsig), sig));
-    uint64_t &word = ts->seen[(bloom >> 6) & 255];
-    uint64_t bit = 1ull << (bloom & 63);
-    bool isNew = (word & bit) == 0;
-    if (sampledIteration(n) || isNew) {
-      if (recordPath(e, sig)) word |= bit;
+}  // namespace
+
+namespace {
+void remember(ThreadState *ts, const LoopEntry &e, uint32_t pathSlot) {
+  const PathAcc &p = e.path;
+  if (p.n > kMemoPairs) return;
+  PathMemo &m = ts->memo[memoIndex(p.raw, e.slot)];
+  m.raw = p.raw;
+  m.n = p.n;
+  m.loopSlot = e.slot;
+  m.pathSlot = pathSlot;
+  for (uint32_t i = 0; i < p.n; ++i) m.pairs[i] = p.pairs[i];
+}
+}  // namespace
+
+void countPath(uint32_t pathSlot) {
+  pathTable().slots[pathSlot].count.fetch_add(1, std::memory_order_relaxed);
+  markDirty();
+}
+
+void recordIterationPath(ThreadState *ts, LoopEntry &e, uint64_t sig, bool sampled) {
+  if (e.path.overflow) bump(stats().pathPairOverflow);
+  uint64_t key = pathKey(e, sig);
+  PathCacheEntry &c = ts->pathCache[(key >> 40) & (kPathCacheSize - 1)];
+  uint32_t slot;
+  if (c.key == key && c.slot != kNoSlot) {
+    slot = c.slot;  // in the table already: count only sampled iterations
+    if (sampled) {
+      countPath(slot);
     } else {
       ts->sampledOut.store(ts->sampledOut.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
-    if (p.overflow) bump(stats().pathPairOverflow);
+  } else {
+    bool claimed = false;
+    slot = recordPath(e, sig, key, sampled, claimed);
+    if (slot == kNoSlot) return;  // table full: dropped (counted), retried next time
+    if (!claimed && !sampled)
+      ts->sampledOut.store(ts->sampledOut.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    c.key = key;
+    c.slot = slot;
   }
-  p.active = false;
-  p.overflow = false;
-  p.n = 0;
-  p.sum = 0;
+  remember(ts, e, slot);
 }
+
+namespace {
 
 void finalizeInvocation(ThreadState *ts, LoopEntry &e) {
   finalizeIteration(ts, e);
@@ -87,10 +102,7 @@ LoopEntry *push(ThreadState *ts, uint64_t id, uintptr_t frame) {
   e.parent = d ? ts->stack[d - 1].id : 0;
   e.node = ts->effectiveNode();
   e.iters.store(0, std::memory_order_relaxed);
-  e.path.active = false;
-  e.path.overflow = false;
-  e.path.n = 0;
-  e.path.sum = 0;
+  resetPath(e.path);
   e.delay = false;
   e.delayEach = false;
   if (config().tracing) {
@@ -123,11 +135,6 @@ void popStale(ThreadState *ts, uintptr_t frame) {
   if (keep != d) popTo(ts, keep);
 }
 
-LoopEntry *innermost(ThreadState *ts) {
-  uint32_t d = ts->depth.load(std::memory_order_relaxed);
-  return d ? &ts->stack[d - 1] : nullptr;
-}
-
 void loopEnter(ThreadState *ts, uint64_t id, uintptr_t frame) {
   popStale(ts, frame);
   // Same loop, same frame on top: its previous invocation never reached an exit edge
@@ -136,7 +143,7 @@ void loopEnter(ThreadState *ts, uint64_t id, uintptr_t frame) {
   push(ts, id, frame);
 }
 
-void loopIter(ThreadState *ts, uint64_t id, uintptr_t frame) {
+void loopIterSlow(ThreadState *ts, uint64_t id, uintptr_t frame) {
   popStale(ts, frame);
   LoopEntry *e;
   if (uint32_t i = findSameFrame(ts, id, frame)) {
@@ -160,24 +167,6 @@ void loopExit(ThreadState *ts, uint64_t id, uintptr_t frame) {
   if (uint32_t i = findSameFrame(ts, id, frame)) popTo(ts, i - 1);
 }
 
-void recordDecision(ThreadState *ts, uint64_t site, uint32_t value) {
-  LoopEntry *e = innermost(ts);
-  if (!e || !e->path.active) return;
-  PathAcc &p = e->path;
-  uint32_t stored = p.n < trace::kMaxPathPairs ? p.n : trace::kMaxPathPairs;
-  for (uint32_t i = 0; i < stored; ++i)
-    if (p.pairs[i].site == site && p.pairs[i].value == value) return;
-  if (p.n < trace::kMaxPathPairs) {
-    p.pairs[p.n].site = site;
-    p.pairs[p.n].value = value;
-    p.pairs[p.n].reserved = 0;
-  } else {
-    p.overflow = true;
-  }
-  p.n++;
-  p.sum += trace::pathPairHash(site, value);
-}
-
 void finalizeAll(ThreadState *ts) { popTo(ts, 0); }
 
 void reclaimAfterFork(ThreadState *ts) {
@@ -188,7 +177,8 @@ void reclaimAfterFork(ThreadState *ts) {
     e.slot = config().tracing ? loopSlot(e.id, e.callsig, e.node, e.parent) : kNoSlot;
     e.baseN = 0;
   }
-  for (auto &w : ts->seen) w = 0;
+  for (auto &c : ts->pathCache) c = PathCacheEntry{};
+  for (auto &m : ts->memo) m.loopSlot = kNoSlot;
 }
 
 }  // namespace csnake::rt

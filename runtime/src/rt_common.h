@@ -43,7 +43,8 @@ struct Config {
   uint64_t startUnixNs = 0;
   int pid = 0;
 };
-Config &config();
+extern Config g_config;  // constant-initialised: usable before any constructor runs
+inline Config &config() { return g_config; }
 
 // Nanoseconds since the runtime started (for "first time" fields).
 inline uint64_t sinceStartNs() { return monotonicNs() - config().startMonoNs; }

@@ -20,10 +20,7 @@ namespace csnake::rt {
 
 std::atomic<uint32_t> g_dirty{0};
 
-Config &config() {
-  static Config c;
-  return c;
-}
+Config g_config;
 
 Stats &stats() {
   static Stats s;

@@ -10,11 +10,12 @@
 
 namespace csnake::rt {
 
+__thread ThreadState *t_state __attribute__((tls_model("initial-exec"))) = nullptr;
+
 namespace {
 std::atomic<ThreadState *> g_pool[kThreadPool];
 pthread_key_t g_key;
 pthread_once_t g_keyOnce = PTHREAD_ONCE_INIT;
-thread_local ThreadState *t_state __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void releaseState(void *p) {
   auto *ts = static_cast<ThreadState *>(p);
@@ -33,7 +34,8 @@ void resetState(ThreadState *ts) {
   ts->depth.store(0, std::memory_order_relaxed);
   ts->node = 0;
   ts->sampledOut.store(0, std::memory_order_relaxed);
-  for (auto &w : ts->seen) w = 0;
+  for (auto &c : ts->pathCache) c = PathCacheEntry{};
+  for (auto &m : ts->memo) m.loopSlot = kNoSlot;
   for (auto &c : ts->csCache) c = CallsigCacheEntry{};
   ts->stackLo = ts->stackHi = 0;
   pthread_attr_t attr;
@@ -83,13 +85,7 @@ ThreadState *claim() {
 
 uint32_t ThreadState::processNodeId() { return processNode(); }
 
-ThreadState *threadState() {
-  ThreadState *ts = t_state;
-  if (__builtin_expect(ts != nullptr, 1)) return ts;
-  ts = claim();
-  t_state = ts;
-  return ts;
-}
+ThreadState *claimThreadState() { return claim(); }
 
 ThreadState *threadStateAt(uint32_t i) {
   return i < kThreadPool ? g_pool[i].load(std::memory_order_acquire) : nullptr;

@@ -16,7 +16,10 @@ struct PathAcc {
   bool active = false;     // an iteration has started
   bool overflow = false;   // more than kMaxPathPairs distinct pairs
   uint32_t n = 0;          // distinct pairs (stored ones: min(n, kMaxPathPairs))
-  uint64_t sum = 0;        // sum of pathPairHash over the pairs
+  uint64_t sum = 0;        // sum of pathPairHash over the pairs beyond the stored ones
+                           // (the stored ones are hashed at the iteration's end)
+  uint64_t filter = 0;     // 64-bit filter of the stored pairs: a clear bit = surely new
+  uint64_t raw = 0;        // cheap order-dependent hash of the stored pairs (memo index)
   trace::PathPair pairs[trace::kMaxPathPairs];
 };
 
@@ -40,6 +43,26 @@ struct CallsigCacheEntry {
   uint64_t sig = 0;
 };
 
+// Per-thread direct-mapped cache of path keys known to be in the path table: exact (full
+// 64-bit keys), so a path missing from it is looked up in the table, never assumed seen.
+struct PathCacheEntry {
+  uint64_t key = 0;
+  uint32_t slot = kNoSlot;
+};
+inline constexpr uint32_t kPathCacheSize = 256;
+
+// Per-thread memo of recent iteration paths by their exact pair list (recording order):
+// an iteration whose pairs equal a memo entry's (same loop slot) has that entry's
+// signature and path-table slot, found without hashing. Short paths only.
+inline constexpr uint32_t kMemoPairs = 8;
+inline constexpr uint32_t kMemoSize = 256;
+struct PathMemo {
+  uint64_t raw = 0;
+  uint32_t loopSlot = kNoSlot, n = 0;
+  uint32_t pathSlot = kNoSlot;
+  trace::PathPair pairs[kMemoPairs];
+};
+
 struct ThreadState {
   std::atomic<uint32_t> inUse{0};
   std::atomic<uint32_t> depth{0};
@@ -49,7 +72,8 @@ struct ThreadState {
   std::atomic<uint64_t> sampledOut{0};
   uintptr_t stackLo = 0, stackHi = 0;
   LoopEntry stack[kLoopStackDepth];
-  uint64_t seen[256];      // 16384-bit filter of (loop slot, path) already recorded
+  PathCacheEntry pathCache[kPathCacheSize];
+  PathMemo memo[kMemoSize];
   CallsigCacheEntry csCache[64];
 
   uint32_t effectiveNode() const { return node ? node : processNodeId(); }
@@ -57,8 +81,18 @@ struct ThreadState {
   bool onStack(uintptr_t p) const { return p >= stackLo && p < stackHi; }
 };
 
+// The calling thread's state (initial-exec TLS: one %fs-relative load).
+// (__thread, not thread_local: no C++ TLS init wrapper call on every access.)
+extern __thread ThreadState *t_state __attribute__((tls_model("initial-exec")));
+ThreadState *claimThreadState();
 // The calling thread's state, claimed on first use; nullptr when the pool is exhausted.
-ThreadState *threadState();
+inline ThreadState *threadState() {
+  ThreadState *ts = t_state;
+  if (__builtin_expect(ts != nullptr, 1)) return ts;
+  ts = claimThreadState();
+  t_state = ts;
+  return ts;
+}
 // Calls fn(ts) for every claimed state (flusher, fork). Racy reads by design.
 template <typename Fn> void forEachThreadState(Fn fn);
 

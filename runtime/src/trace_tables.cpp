@@ -100,14 +100,12 @@ void recordInvocation(uint32_t slot, uint64_t iterations) {
   markDirty();
 }
 
-bool recordPath(const LoopEntry &l, uint64_t pathsig) {
+uint32_t recordPath(const LoopEntry &l, uint64_t pathsig, uint64_t key, bool count, bool &claimed) {
   const PathAcc &acc = l.path;
-  uint64_t key = combine(combine(combine(combine(l.id, l.callsig), l.node), pathsig), 0x70617468);
-  bool claimed;
   uint32_t idx = g_paths.findOrClaim(key, claimed);
   if (idx == kNoSlot) {
     bump(stats().pathsDropped);
-    return false;
+    return kNoSlot;
   }
   PathSlot &s = g_paths.slots[idx];
   if (claimed) {
@@ -124,9 +122,11 @@ bool recordPath(const LoopEntry &l, uint64_t pathsig) {
     s.overflow = acc.overflow;
     s.ready.store(1, std::memory_order_release);
   }
-  s.count.fetch_add(1, std::memory_order_relaxed);
-  markDirty();
-  return true;
+  if (count || claimed) {
+    s.count.fetch_add(1, std::memory_order_relaxed);
+    markDirty();
+  }
+  return idx;
 }
 
 }  // namespace csnake::rt

@@ -79,7 +79,13 @@ void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t nod
 // Slot of (loop, callsig, node), claimed with `parent` if new; kNoSlot when full.
 uint32_t loopSlot(uint64_t loop, uint64_t callsig, uint32_t node, uint64_t parent);
 void recordInvocation(uint32_t slot, uint64_t iterations);
-// Records the current iteration path of loop entry L; returns false when dropped.
-bool recordPath(const LoopEntry &l, uint64_t pathsig);
+// Key of (L's loop, callsig, node, pathsig) in the path table.
+inline uint64_t pathKey(const LoopEntry &l, uint64_t pathsig) {
+  return combine(combine(combine(combine(l.id, l.callsig), l.node), pathsig), 0x70617468);
+}
+// Finds or claims the slot of L's current iteration path (KEY = pathKey(L, pathsig)),
+// filling the pairs when claimed; counts the iteration when `count` or newly claimed.
+// Returns the slot or kNoSlot when the table is full (counted as dropped).
+uint32_t recordPath(const LoopEntry &l, uint64_t pathsig, uint64_t key, bool count, bool &claimed);
 
 }  // namespace csnake::rt
