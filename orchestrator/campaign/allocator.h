@@ -14,12 +14,20 @@
 
 namespace csnake {
 
+struct AllocationOptions {
+  uint64_t seed = 1;
+  std::vector<int> delaysMs = {200};  // per-iteration delays of delay faults, shortest first
+  int64_t budgetExperiments = 0;      // the whole injection budget, in experiments
+  int topK = 3;                       // 3PA: tests per fault in phase 1, draws per cluster in phase 2
+  double phase1Share = 0.5, phase2Share = 0.25;  // 3PA: budget shares; phase 3 gets the rest
+  double clusterDistance = 0.5;       // 3PA: average-linkage cut (cosine distance)
+};
+
 struct AllocationContext {
   CampaignStore &store;
   const SiteCatalog &sites;
   const ProfileIndex &profile;
-  uint64_t seed = 1;
-  int delayMs = 200;  // default delay per loop iteration for delay faults
+  AllocationOptions options;
 };
 
 class Allocator {
@@ -33,9 +41,15 @@ class Allocator {
   virtual std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t maxExperiments) = 0;
 };
 
-// "simple": every reachable fault once, on the test that reaches it most reliably
-// (most profile repeats, then most reaches), in an order shuffled by the seed.
+// "simple": every reachable fault once, on its best-covering test, in an order shuffled
+// by the seed (delay faults at the shortest delay).
 std::unique_ptr<Allocator> makeSimpleAllocator();
+// "random": uniform draws over reachable (fault, test) pairs (and delays).
+std::unique_ptr<Allocator> makeRandomAllocator();
+// "coverage": 3PA's phase 1 only, extended round-robin over each fault's ranked tests.
+std::unique_ptr<Allocator> makeCoverageAllocator();
+// "3pa": coverage, uniqueness, diversity (DESIGN.md §3.4).
+std::unique_ptr<Allocator> makeThreePhaseAllocator();
 
 // Creates an allocator by name; nullptr for an unknown name.
 std::unique_ptr<Allocator> makeAllocator(const std::string &name);

@@ -187,7 +187,13 @@ int Campaign::run() {
   // Injection: the budget counts injection runs, the allocator picks experiments.
   std::unique_ptr<Allocator> allocator = makeAllocator(opts_.allocator);
   ProfileIndex profile = ProfileIndex::load(*store_);
-  AllocationContext ctx{*store_, catalog_, profile, opts_.seed, opts_.delayMs};
+  AllocationOptions aopts;
+  aopts.seed = opts_.seed;
+  aopts.delaysMs = opts_.delaysMs;
+  aopts.budgetExperiments = opts_.budgetRuns / opts_.repeats;
+  aopts.phase1Share = opts_.phase1Share;
+  aopts.phase2Share = opts_.phase2Share;
+  AllocationContext ctx{*store_, catalog_, profile, aopts};
   // Runs planned before a kill run first; then analysis (policies may use the effects
   // found so far), then the allocator's next batch, until the budget is spent or the
   // policy has nothing new.

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace csnake {
 
@@ -21,14 +22,15 @@ struct CampaignOptions {
   std::string label;           // CTest label filter ("" = every test)
   std::string resultsDir;      // raw traces; default <db dir>/<db stem>.runs
   std::string keepTraces = "compressed";  // compressed | raw | none
-  std::string allocator = "simple";
+  std::string allocator = "3pa";
   int64_t budgetRuns = 60;     // injection runs
   double timeLimitSeconds = 0; // 0 = no wall-clock limit
   int jobs = 0;                // 0 = number of cores
   int repeats = 3;
   uint64_t seed = 1;
   double runTimeoutSeconds = 60;
-  int delayMs = 200;
+  std::vector<int> delaysMs = {100, 500};  // per-iteration delays of delay faults
+  double phase1Share = 0.5, phase2Share = 0.25;  // 3PA budget split; phase 3 gets the rest
   // Analysis between allocation rounds (fault causality analysis fills `effects`, which
   // allocators such as 3PA read). Set by the command line, which links the analyzer.
   std::function<void(Database &)> analyze;

@@ -30,6 +30,17 @@ ProfileIndex ProfileIndex::load(CampaignStore &store) {
     parseSiteId(lp.getText(1), loop);
     idx.loops[loop][test] = {static_cast<int>(lp.getInt(2)), static_cast<uint64_t>(lp.getInt(3))};
   }
+  Statement ps = db.prepare(
+      "SELECT DISTINCT e.test_id, p.loop, p.signature FROM run_paths p JOIN runs r ON r.id = p.run_id "
+      "JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND r.state = 'done'");
+  while (ps.step()) {
+    int64_t test = ps.getInt(0);
+    if (!idx.healthyTests.count(test)) continue;
+    uint64_t loop = 0, sig = 0;
+    parseSiteId(ps.getText(1), loop);
+    parseSiteId(ps.getText(2), sig);
+    idx.loopSignatures[loop][test].insert(sig);
+  }
   return idx;
 }
 

@@ -25,6 +25,8 @@ struct ProfileIndex {
   std::map<Fault, std::map<int64_t, FaultCoverage>> faults;
   // loop -> test id -> coverage (iterations instead of reaches)
   std::map<uint64_t, std::map<int64_t, FaultCoverage>> loops;
+  // loop -> test id -> distinct path signatures seen at that loop in its profile runs
+  std::map<uint64_t, std::map<int64_t, std::set<uint64_t>>> loopSignatures;
   std::set<int64_t> healthyTests;  // instrumented, not broken
 
   static ProfileIndex load(CampaignStore &store);

@@ -49,6 +49,22 @@ bool parseCount(const std::string &text, int64_t &out) {
   return true;
 }
 
+bool parseList(const std::string &text, std::vector<double> &out) {
+  out.clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char *end = nullptr;
+    double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end) return false;
+    out.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
 bool parseDuration(const std::string &text, double &seconds) {
   if (text.empty()) return false;
   char *end = nullptr;

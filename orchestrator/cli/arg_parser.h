@@ -37,6 +37,8 @@ class ArgParser {
 };
 
 bool parseCount(const std::string &text, int64_t &out);
+// "100,500" -> {100, 500}; false on anything that is not a comma-separated number list.
+bool parseList(const std::string &text, std::vector<double> &out);
 // "90", "90s", "30m", "2h", "1.5h" -> seconds.
 bool parseDuration(const std::string &text, double &seconds);
 

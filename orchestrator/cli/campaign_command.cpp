@@ -2,6 +2,7 @@
 //  [--repeats R] [--allocator NAME] [--seed N] [--tests FILTER] ...`
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -35,12 +36,13 @@ const char kUsage[] =
     "  --time DURATION      wall-clock limit, e.g. 90s, 30m, 2h\n"
     "  --jobs N             parallel runs (default: number of cores)\n"
     "  --repeats R          repeats of every experiment, profiles included (default 3)\n"
-    "  --allocator NAME     budget allocation policy (default simple)\n"
+    "  --allocator NAME     budget allocation policy: 3pa (default), coverage, random, simple\n"
     "  --seed N             seed of the allocator and of p= modes (default 1)\n"
     "  --tests FILTER       GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'\n"
     "  --label LABEL        only CTest tests with this label\n"
     "  --timeout SECONDS    per-run timeout (default 60)\n"
-    "  --delay-ms N         per-iteration delay of delay faults (default 200)\n"
+    "  --delays MS,MS       per-iteration delays of delay faults (default 100,500)\n"
+    "  --phase-split P1,P2  3PA budget shares of phases 1 and 2 (default 0.5,0.25)\n"
     "  --results DIR        where raw traces go (default: next to the database)\n"
     "  --keep-traces POLICY compressed (default), raw or none\n";
 
@@ -49,11 +51,11 @@ const char kUsage[] =
 int runCampaignCommand(int argc, char **argv) {
   CampaignOptions o;
   ArgParser args("campaign", kUsage);
-  std::string budget, time, jobs, repeats, seed, timeout, delay;
+  std::string budget, time, jobs, repeats, seed, timeout, delays, split;
   args.value("--build", o.buildDir).value("--tests-file", o.testsFile).value("--db", o.dbPath);
   args.value("--budget", budget).value("--time", time).value("--jobs", jobs).value("--repeats", repeats);
   args.value("--allocator", o.allocator).value("--seed", seed).value("--tests", o.testFilter);
-  args.value("--label", o.label).value("--timeout", timeout).value("--delay-ms", delay);
+  args.value("--label", o.label).value("--timeout", timeout).value("--delays", delays).value("--phase-split", split);
   args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if ((o.buildDir.empty() && o.testsFile.empty()) || o.dbPath.empty()) return args.usageError("--build (or --tests-file) and --db are required");
@@ -74,9 +76,22 @@ int runCampaignCommand(int argc, char **argv) {
   }
   if (!timeout.empty() && (!parseDuration(timeout, o.runTimeoutSeconds) || o.runTimeoutSeconds <= 0))
     return args.usageError("--timeout wants seconds");
-  if (!delay.empty()) {
-    if (!parseCount(delay, n) || n < 1) return args.usageError("--delay-ms wants a positive number");
-    o.delayMs = static_cast<int>(n);
+  if (!delays.empty()) {
+    std::vector<double> ms;
+    if (!parseList(delays, ms) || ms.empty()) return args.usageError("--delays wants milliseconds like 100,500");
+    o.delaysMs.clear();
+    for (double d : ms) {
+      if (d < 1) return args.usageError("--delays wants positive milliseconds");
+      o.delaysMs.push_back(static_cast<int>(d));
+    }
+    std::sort(o.delaysMs.begin(), o.delaysMs.end());
+  }
+  if (!split.empty()) {
+    std::vector<double> p;
+    if (!parseList(split, p) || p.size() != 2 || p[0] < 0 || p[1] < 0 || p[0] + p[1] > 1)
+      return args.usageError("--phase-split wants two shares summing to at most 1, like 0.5,0.25");
+    o.phase1Share = p[0];
+    o.phase2Share = p[1];
   }
   if (!makeAllocator(o.allocator)) {
     std::string known;

@@ -122,7 +122,7 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   std::string db = t.path + "/c.db";
   std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
   Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2", "--budget", "40",
-                  "--jobs", "2", "--seed", "7"});
+                  "--jobs", "2", "--seed", "7", "--delays", "1,5"});
   ASSERT_EQ(r.status, 0) << r.err;
   // The THROW guard in validate() was reached in the profile and injected on its test.
   std::vector<std::string> guard = query(db,
@@ -166,7 +166,7 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
   std::string list = testsFile(t.path, tests);
   auto command = [&](const std::string &db) {
     return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2",
-                                    "--budget", "8", "--jobs", "2", "--seed", "3", "--delay-ms", "1"};
+                                    "--budget", "8", "--jobs", "2", "--seed", "3", "--delays", "1,2"};
   };
 
   // Reference: the same campaign, never interrupted.
