@@ -10,5 +10,8 @@ int runTraceCommand(int argc, char **argv);  // trace_command.cpp
 int runTestsCommand(int argc, char **argv);  // tests_command.cpp
 int runCampaignCommand(int argc, char **argv);  // campaign_command.cpp
 int runStatusCommand(int argc, char **argv);  // status_command.cpp
+int runAnalyzeCommand(int argc, char **argv);  // analyze_command.cpp
+int runCyclesCommand(int argc, char **argv);   // cycles_command.cpp
+int runEdgesCommand(int argc, char **argv);    // edges_command.cpp
 
 }  // namespace csnake::cli

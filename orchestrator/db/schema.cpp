@@ -156,6 +156,31 @@ CREATE TABLE cycles (
   evidence    TEXT NOT NULL
 );
 )sql",
+    // 2: the analyzer's outputs (analyzer/, docs/analyzer.md §5).
+    R"sql(
+ALTER TABLE effects ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+ALTER TABLE effects ADD COLUMN edge_id INTEGER;
+CREATE INDEX effects_by_experiment ON effects(experiment_id);
+ALTER TABLE edges ADD COLUMN tests INTEGER NOT NULL DEFAULT 0;   -- distinct supporting tests
+ALTER TABLE cycles ADD COLUMN tests INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cycles ADD COLUMN collapse_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE cycles ADD COLUMN alternatives INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cycles ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+-- Every cycle the search found; a `cycles` row is the representative of its collapse group
+-- (same loop / edge-type sequence), the others are its alternatives.
+CREATE TABLE chains (
+  id             INTEGER PRIMARY KEY,
+  cycle_id       INTEGER NOT NULL REFERENCES cycles(id) ON DELETE CASCADE,
+  canonical      TEXT NOT NULL UNIQUE,
+  representative INTEGER NOT NULL,
+  length         INTEGER NOT NULL,
+  delays         INTEGER NOT NULL,
+  edges          TEXT NOT NULL,
+  verdict        TEXT NOT NULL,
+  tests          INTEGER NOT NULL,
+  evidence       TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 namespace csnake {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Creates or upgrades the schema; throws DbError "FILE: schema version N is newer than
 // this csnake supports (M)" for a database written by a newer csnake.

@@ -1,0 +1,178 @@
+#include "analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "store/analysis_store.h"
+
+namespace csnake::analyzer {
+
+namespace {
+
+std::string verdictOf(const std::vector<JunctionResult> &junctions, bool checked) {
+  if (!checked) return "unchecked";
+  for (const JunctionResult &j : junctions)
+    if (!j.accepted()) return "rejected";
+  return "compatible";
+}
+
+}  // namespace
+
+nlohmann::json AnalysisResult::summary() const {
+  int analysed = 0, skipped = 0, notFired = 0, failed = 0, timedOut = 0, incomplete = 0;
+  std::map<std::string, int> reasons;
+  for (const ExperimentVerdict &v : experiments) {
+    (v.analysed ? analysed : skipped)++;
+    if (!v.analysed) reasons[v.skipReason]++;
+    notFired += v.notFired;
+    failed += v.failed;
+    timedOut += v.timedOut;
+    incomplete += v.incomplete;
+  }
+  std::map<std::string, int> byType, byVerdict;
+  for (const Effect &e : effects) byType[effectTypeName(e.type)]++;
+  int groups = 0;
+  for (const StoredCycle &c : cycles) {
+    if (c.representative) {
+      ++groups;
+      byVerdict[c.verdict]++;
+    }
+  }
+  return {{"experiments", {{"injection", experiments.size()}, {"analysed", analysed}, {"skipped", skipped},
+                           {"skip_reasons", reasons}}},
+          {"excluded_runs", {{"not_fired", notFired}, {"failed", failed}, {"timed_out", timedOut}, {"incomplete", incomplete}}},
+          {"effects", effects.size()},
+          {"effects_by_type", byType},
+          {"edges", edges.size()},
+          {"graph", {{"vertices", search.vertices}, {"transitions", search.transitions}, {"cyclic_vertices", search.cyclicVertices}}},
+          {"cycles_found", search.cycles},
+          {"cycle_groups", groups},
+          {"groups_by_verdict", byVerdict},
+          {"search_truncated", search.truncated},
+          {"search_seconds", search.seconds}};
+}
+
+AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
+  AnalysisResult r;
+  EffectDetector detector(data, opts.fca);
+  r.effects = detector.detectAll(r.experiments);
+  r.edges = buildEdges(r.effects);
+  CausalGraph graph = CausalGraph::build(r.edges, data.sites);
+  ChainSearch search(graph, r.edges, opts.search);
+  std::vector<FoundCycle> found = search.run(r.search);
+  CompatChecker checker(data, r.effects, r.edges, opts.compat);
+
+  std::vector<StoredCycle> all;
+  for (const FoundCycle &c : found) {
+    StoredCycle s;
+    s.canonical = c.canonical;
+    s.collapseKey = c.collapseKey;
+    s.length = static_cast<int>(c.transitions.size());
+    s.delays = c.delays;
+    std::vector<JunctionResult> junctions;
+    nlohmann::json steps = nlohmann::json::array();
+    size_t n = c.transitions.size();
+    for (size_t i = 0; i < n; ++i) {
+      const Transition &t = graph.transitions()[c.transitions[i]];
+      const Transition &next = graph.transitions()[c.transitions[(i + 1) % n]];
+      const CausalEdge &e = r.edges[t.edge];
+      s.edgeIds.push_back(e.id);
+      s.tests.insert(e.tests.begin(), e.tests.end());
+      nlohmann::json step = {{"edge", e.id}, {"cause", e.cause}, {"cause_context", e.causeContext},
+                             {"effect", e.effect}, {"type", effectTypeName(e.type)},
+                             {"next_fault", graph.vertices()[t.to].site}, {"junction", t.junction},
+                             {"evidence", e.evidence(r.effects, data)}};
+      if (t.hopEdge >= 0) {
+        const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
+        s.edgeIds.push_back(h.id);
+        s.tests.insert(h.tests.begin(), h.tests.end());
+        step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", h.parent}, {"evidence", h.evidence(r.effects, data)}};
+      }
+      JunctionResult j = checker.check(t.edge, next.edge, t.junction);
+      step["junction_check"] = j.toJson();
+      junctions.push_back(std::move(j));
+      steps.push_back(std::move(step));
+    }
+    s.verdict = verdictOf(junctions, opts.compat.enabled);
+    nlohmann::json tests = nlohmann::json::array();
+    for (int64_t t : s.tests) {
+      auto it = data.testNames.find(t);
+      tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
+    }
+    s.evidence = {{"steps", steps}, {"tests", tests}, {"collapse_key", s.collapseKey}};
+    if (s.verdict == "rejected") {
+      nlohmann::json why = nlohmann::json::array();
+      for (const JunctionResult &j : junctions)
+        if (!j.accepted()) why.push_back(j.toJson());
+      s.evidence["rejected_junctions"] = why;
+    }
+    all.push_back(std::move(s));
+  }
+
+  // Collapse: per key, accepted members before rejected ones, then most tests, fewest
+  // delays, canonical order; the first is the representative.
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < all.size(); ++i) groups[all[i].collapseKey].push_back(i);
+  auto better = [&](size_t a, size_t b) {
+    const StoredCycle &x = all[a], &y = all[b];
+    bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
+    if (ax != ay) return ax;
+    if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
+    if (x.delays != y.delays) return x.delays < y.delays;
+    return x.canonical < y.canonical;
+  };
+  std::vector<std::vector<size_t>> ordered;
+  for (auto &kv : groups) {
+    std::sort(kv.second.begin(), kv.second.end(), better);
+    ordered.push_back(kv.second);
+  }
+  // Rank: accepted groups first, then fewest delays, then most distinct supporting tests.
+  std::sort(ordered.begin(), ordered.end(), [&](const std::vector<size_t> &a, const std::vector<size_t> &b) {
+    const StoredCycle &x = all[a.front()], &y = all[b.front()];
+    bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
+    if (ax != ay) return ax;
+    if (x.delays != y.delays) return x.delays < y.delays;
+    if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
+    if (x.length != y.length) return x.length < y.length;
+    return x.canonical < y.canonical;
+  });
+  for (size_t g = 0; g < ordered.size(); ++g) {
+    nlohmann::json alternatives = nlohmann::json::array();
+    for (size_t k = 1; k < ordered[g].size(); ++k)
+      alternatives.push_back({{"canonical", all[ordered[g][k]].canonical}, {"verdict", all[ordered[g][k]].verdict},
+                              {"edges", all[ordered[g][k]].edgeIds}});
+    for (size_t k = 0; k < ordered[g].size(); ++k) {
+      StoredCycle c = all[ordered[g][k]];
+      c.group = static_cast<int>(g);
+      c.representative = k == 0;
+      if (k == 0) c.evidence["alternatives"] = alternatives;
+      r.cycles.push_back(std::move(c));
+    }
+  }
+  return r;
+}
+
+AnalysisResult analyzeDatabase(Database &db, const AnalysisOptions &opts) {
+  CampaignData data = loadCampaign(db);
+  bool any = false;
+  for (const ExperimentData &e : data.experiments)
+    for (const RunData &r : e.runs) any |= r.state != "planned" && r.state != "running";
+  if (!any) throw std::runtime_error(db.path() + ": no finished runs to analyse (run `csnake campaign` first)");
+  AnalysisResult r = analyze(data, opts);
+  AnalysisOutputs out;
+  out.data = &data;
+  out.effects = &r.effects;
+  out.edges = &r.edges;
+  out.cycles = &r.cycles;
+  nlohmann::json summary = r.summary();
+  summary["options"] = {{"p_value", opts.fca.pValue}, {"tvd", opts.fca.tvd}, {"min_repeats", opts.fca.minRepeats},
+                        {"use_timed_out", opts.fca.useTimedOut}, {"max_length", opts.search.maxLength},
+                        {"max_delays", opts.search.maxDelays}, {"max_cycles", opts.search.maxCycles},
+                        {"z3", opts.compat.enabled}};
+  out.summaryJson = summary.dump();
+  writeAnalysis(db, out);
+  return r;
+}
+
+}  // namespace csnake::analyzer

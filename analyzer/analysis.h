@@ -1,0 +1,51 @@
+// The analyzer pipeline (DESIGN.md §3.5–3.7): FCA -> causal edges -> stitching graph ->
+// bounded cycle search -> Z3 junction checks -> collapsing and ranking -> the database.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compat/compat_checker.h"
+#include "db/sqlite.h"
+#include "fca/causal_edge.h"
+#include "fca/effect_detector.h"
+#include "graph/chain_search.h"
+
+namespace csnake::analyzer {
+
+struct AnalysisOptions {
+  FcaOptions fca;
+  ChainSearchOptions search;
+  CompatOptions compat;
+};
+
+// One cycle found by the search, with its junction verdicts.
+struct StoredCycle {
+  std::string canonical, collapseKey;
+  std::vector<int64_t> edgeIds;  // in order; a hop's licensing parent_delay edge follows its S+ edge
+  int length = 0, delays = 0;
+  std::string verdict;  // compatible, rejected, unchecked
+  std::set<int64_t> tests;
+  nlohmann::json evidence;
+  int group = 0;            // collapse group (0-based, in rank order)
+  bool representative = false;
+};
+
+struct AnalysisResult {
+  std::vector<ExperimentVerdict> experiments;
+  std::vector<Effect> effects;
+  std::vector<CausalEdge> edges;
+  ChainSearchStats search;
+  std::vector<StoredCycle> cycles;  // ranked groups; the representative first in each group
+  nlohmann::json summary() const;
+};
+
+AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts);
+
+// Loads the campaign, analyses it and replaces the analyzer's outputs in the database.
+// Throws DbError; throws std::runtime_error "no finished runs" for a database without runs.
+AnalysisResult analyzeDatabase(Database &db, const AnalysisOptions &opts);
+
+}  // namespace csnake::analyzer

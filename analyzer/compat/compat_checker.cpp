@@ -1,0 +1,299 @@
+#include "compat/compat_checker.h"
+
+#include <z3++.h>
+
+#include <algorithm>
+
+#include "compat/operand_key.h"
+#include "fca/effect.h"
+
+namespace csnake::analyzer {
+
+const char *compatVerdictName(CompatVerdict v) {
+  switch (v) {
+    case CompatVerdict::Compatible: return "compatible";
+    case CompatVerdict::Incompatible: return "incompatible";
+    case CompatVerdict::Unconstrained: return "unconstrained";
+    case CompatVerdict::Unknown: return "unknown";
+    case CompatVerdict::Unchecked: return "unchecked";
+  }
+  return "unchecked";
+}
+
+nlohmann::json JunctionResult::toJson() const {
+  nlohmann::json j = {{"loop", loop}, {"verdict", compatVerdictName(verdict)}};
+  if (!core.empty()) j["core"] = core;
+  if (!sides.is_null()) j["sides"] = sides;
+  return j;
+}
+
+std::string renderSite(const SiteRef &site, const std::map<SiteRef, SiteInfo> &sites) {
+  auto it = sites.find(site);
+  if (it == sites.end()) return site + " (unknown site)";
+  const SiteInfo &s = it->second;
+  std::string cond = conditionText(s.detail);
+  std::string out = s.file + ":" + std::to_string(s.line);
+  if (!cond.empty()) out += " `" + cond + "`";
+  if (!s.function.empty()) out += " in " + s.function;
+  return out;
+}
+
+namespace {
+
+std::string describeSide(const JunctionSide &s) {
+  std::string runs;
+  for (int64_t r : s.runs) runs += (runs.empty() ? "" : ",") + std::to_string(r);
+  return "run " + s.label + " (experiment " + std::to_string(s.experiment) + ", test " + s.test + ", runs " + runs + ")";
+}
+
+struct Encoder {
+  z3::context &ctx;
+  const std::map<SiteRef, SiteInfo> &sites;
+  std::map<SiteRef, z3::expr> bools;
+  std::map<std::string, z3::expr> ints;
+  std::vector<z3::expr> background;
+
+  z3::expr boolOf(const SiteRef &site) {
+    auto it = bools.find(site);
+    if (it != bools.end()) return it->second;
+    z3::expr b = ctx.bool_const(("b_" + site).c_str());
+    bools.emplace(site, b);
+    auto si = sites.find(site);
+    if (si != sites.end()) {
+      if (auto key = parseOperandKey(si->second.detail)) {
+        auto ii = ints.find(key->operand);
+        if (ii == ints.end()) ii = ints.emplace(key->operand, ctx.int_const(("v_" + key->operand).c_str())).first;
+        z3::expr x = ii->second;
+        z3::expr k = ctx.int_val(static_cast<int64_t>(key->constant));
+        const std::string &p = key->pred;
+        bool isUnsigned = p[0] == 'u';
+        z3::expr cmp = p == "eq" ? x == k : p == "ne" ? x != k
+                       : (p == "slt" || p == "ult") ? x < k : (p == "sle" || p == "ule") ? x <= k
+                       : (p == "sgt" || p == "ugt") ? x > k : x >= k;
+        background.push_back(b == cmp);
+        if (isUnsigned) background.push_back(x >= 0);
+      }
+    }
+    return b;
+  }
+};
+
+// The constrained decisions of a path: branch decisions (0/1) on non-free sites.
+std::vector<Decision> literalsOf(const PathData &p, const std::set<SiteRef> &free) {
+  std::vector<Decision> out;
+  for (const Decision &d : p.decisions)
+    if (d.value <= 1 && !free.count(d.site)) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
+JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const JunctionSide &b,
+                          const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs) {
+  JunctionResult r;
+  r.loop = loop;
+  auto sideJson = [](const JunctionSide &s) {
+    return nlohmann::json{{"experiment", s.experiment}, {"test", s.test}, {"runs", s.runs}, {"paths", s.paths.size()}};
+  };
+  r.sides = {{"A", sideJson(a)}, {"B", sideJson(b)}};
+  if (a.paths.empty() || b.paths.empty()) {
+    r.verdict = CompatVerdict::Unconstrained;
+    return r;
+  }
+  z3::context ctx;
+  Encoder enc{ctx, sites, {}, {}, {}};
+  auto conj = [&](const std::vector<Decision> &lits) {
+    z3::expr e = ctx.bool_val(true);
+    for (const Decision &d : lits) {
+      z3::expr v = enc.boolOf(d.site);
+      e = e && (d.value ? v : !v);
+    }
+    return e;
+  };
+  z3::solver s(ctx);
+  z3::params prm(ctx);
+  prm.set("timeout", timeoutMs);
+  s.set(prm);
+  int sel = 0;
+  for (const JunctionSide *side : {&a, &b}) {
+    z3::expr_vector choices(ctx);
+    for (const PathData &p : side->paths) {
+      z3::expr c = ctx.bool_const(("sel_" + std::to_string(sel++)).c_str());
+      choices.push_back(c);
+      s.add(z3::implies(c, conj(literalsOf(p, free))));
+    }
+    s.add(z3::mk_or(choices));
+  }
+  for (const z3::expr &e : enc.background) s.add(e);
+  z3::check_result res = s.check();
+  if (res == z3::sat) {
+    r.verdict = CompatVerdict::Compatible;
+    return r;
+  }
+  if (res == z3::unknown) {
+    r.verdict = CompatVerdict::Unknown;  // a timeout does not reject a stitch
+    return r;
+  }
+  r.verdict = CompatVerdict::Incompatible;
+  // The core of the most frequent pair of paths (every pair is UNSAT).
+  auto top = [](const JunctionSide &side) {
+    return &*std::max_element(side.paths.begin(), side.paths.end(),
+                              [](const PathData &x, const PathData &y) { return x.count < y.count; });
+  };
+  z3::solver cs(ctx);
+  for (const z3::expr &e : enc.background) cs.add(e);
+  z3::expr_vector assumptions(ctx);
+  std::map<std::string, std::pair<std::string, Decision>> byName;
+  for (const JunctionSide *side : {&a, &b}) {
+    for (const Decision &d : literalsOf(*top(*side), free)) {
+      std::string name = "t" + side->label + "_" + d.site + "_" + std::to_string(d.value);
+      if (byName.count(name)) continue;
+      z3::expr t = ctx.bool_const(name.c_str());
+      z3::expr v = enc.boolOf(d.site);
+      cs.add(z3::implies(t, d.value ? v : !v));
+      assumptions.push_back(t);
+      byName.emplace(name, std::make_pair(side->label, d));
+    }
+  }
+  for (const z3::expr &e : enc.background) cs.add(e);  // sites first seen above
+  if (cs.check(assumptions) == z3::unsat) {
+    z3::expr_vector core = cs.unsat_core();
+    std::map<SiteRef, std::map<std::string, uint32_t>> bySite;
+    for (unsigned i = 0; i < core.size(); ++i) {
+      auto it = byName.find(core[i].decl().name().str());
+      if (it != byName.end()) bySite[it->second.second.site][it->second.first] = it->second.second.value;
+    }
+    for (const auto &[site, took] : bySite) {
+      std::string line = renderSite(site, sites) + ":";
+      for (const auto &[label, value] : took)
+        line += std::string(" ") + describeSide(label == "A" ? a : b) + " took " + (value ? "true" : "false") + ";";
+      line.pop_back();
+      auto si = sites.find(site);
+      if (si != sites.end())
+        if (auto key = parseOperandKey(si->second.detail))
+          line += " [" + key->operand + " " + key->pred + " " + std::to_string(key->constant) + "]";
+      r.core.push_back(line);
+    }
+  }
+  if (r.core.empty()) r.core.push_back("(no core: the paths conflict only as a whole)");
+  return r;
+}
+
+CompatChecker::CompatChecker(const CampaignData &data, const std::vector<Effect> &effects,
+                             const std::vector<CausalEdge> &edges, CompatOptions opts)
+    : data_(data), effects_(effects), edges_(edges), opts_(opts) {
+  for (const ExperimentData &e : data_.experiments) experiments_[e.id] = &e;
+}
+
+namespace {
+
+std::vector<int64_t> runIds(const nlohmann::json &evidence) {
+  std::vector<int64_t> out;
+  if (evidence.contains("injection_runs"))
+    for (const auto &r : evidence["injection_runs"]) out.push_back(r.get<int64_t>());
+  return out;
+}
+
+// Paths at `loop` (any call site) of the given runs, merged by signature, most frequent first.
+std::vector<PathData> pathsAt(const ExperimentData &x, const std::vector<int64_t> &runs, const SiteRef &loop,
+                              const SiteRef &mustDecide, size_t limit) {
+  std::map<SiteRef, PathData> bySig;
+  for (const RunData &r : x.runs) {
+    if (std::find(runs.begin(), runs.end(), r.id) == runs.end()) continue;
+    for (const auto &[key, sigs] : r.paths) {
+      if (key.first != loop) continue;
+      for (const auto &[sig, p] : sigs) {
+        PathData &m = bySig[sig];
+        if (m.decisions.empty()) m.decisions = p.decisions;
+        m.count += p.count;
+      }
+    }
+  }
+  std::vector<PathData> all, deciding;
+  for (auto &kv : bySig) {
+    bool decides = false;
+    for (const Decision &d : kv.second.decisions) decides |= d.site == mustDecide && d.value <= 1;
+    (decides ? deciding : all).push_back(kv.second);
+  }
+  std::vector<PathData> out = deciding.empty() ? std::move(all) : std::move(deciding);
+  std::stable_sort(out.begin(), out.end(), [](const PathData &a, const PathData &b) { return a.count > b.count; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace
+
+std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, const SiteRef &junction) const {
+  std::vector<JunctionSide> out;
+  for (size_t i : e.effects) {
+    if (out.size() >= opts_.maxSupportPairs) break;
+    const Effect &f = effects_[i];
+    auto xi = experiments_.find(f.experimentId);
+    if (xi == experiments_.end()) continue;
+    JunctionSide s;
+    s.label = "A";
+    s.experiment = f.experimentId;
+    s.test = xi->second->testName;
+    s.runs = runIds(f.evidence);
+    if (f.rule == "new_path" && f.site == junction && f.evidence.contains("new_signatures")) {
+      for (const auto &sig : f.evidence["new_signatures"]) {
+        PathData p;
+        p.count = sig.value("count", uint64_t(1));
+        for (const auto &d : sig["decisions"]) p.decisions.push_back({d[0].get<std::string>(), d[1].get<uint32_t>()});
+        s.paths.push_back(std::move(p));
+      }
+    } else {
+      s.paths = pathsAt(*xi->second, s.runs, junction, "", opts_.maxPathsPerSide);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, const SiteRef &junction) const {
+  std::vector<JunctionSide> out;
+  std::set<int64_t> seen;
+  for (size_t i : e.effects) {
+    if (out.size() >= opts_.maxSupportPairs) break;
+    const Effect &f = effects_[i];
+    if (!seen.insert(f.experimentId).second) continue;
+    auto xi = experiments_.find(f.experimentId);
+    if (xi == experiments_.end()) continue;
+    JunctionSide s;
+    s.label = "B";
+    s.experiment = f.experimentId;
+    s.test = xi->second->testName;
+    s.runs = runIds(f.evidence);
+    s.paths = pathsAt(*xi->second, s.runs, junction, e.cause, opts_.maxPathsPerSide);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef &junction) {
+  auto key = std::make_tuple(inEdge, outEdge, junction);
+  auto m = memo_.find(key);
+  if (m != memo_.end()) return m->second;
+  JunctionResult result;
+  result.loop = junction;
+  if (!opts_.enabled) {
+    result.verdict = CompatVerdict::Unchecked;
+    return memo_[key] = result;
+  }
+  const CausalEdge &in = edges_[inEdge], &out = edges_[outEdge];
+  std::set<SiteRef> free = {out.cause, in.cause};
+  std::vector<JunctionSide> as = incomingSides(in, junction), bs = outgoingSides(out, junction);
+  bool first = true;
+  for (const JunctionSide &a : as) {
+    for (const JunctionSide &b : bs) {
+      JunctionResult r = checkSides(junction, a, b, free, data_.sites, opts_.timeoutMs);
+      if (first || r.accepted()) result = r;
+      first = false;
+      if (r.accepted()) return memo_[key] = result;
+    }
+  }
+  if (first) result.verdict = CompatVerdict::Unconstrained;
+  return memo_[key] = result;
+}
+
+}  // namespace csnake::analyzer

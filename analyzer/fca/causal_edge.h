@@ -1,0 +1,31 @@
+// Causal edges: effects folded by (cause fault, cause context, effect loop, type). One
+// edge is supported by one or more experiments (several tests, or one test's several
+// call sites); its evidence lists every supporting effect.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fca/effect.h"
+
+namespace csnake::analyzer {
+
+struct CausalEdge {
+  int64_t id = 0;  // 1..n, the order of buildEdges; the stored edges.id
+  SiteRef cause, causeContext;  // a delay fault is (L, L)
+  bool causeIsDelay = false;
+  SiteRef effect;  // the loop
+  SiteRef parent;  // parent_delay: the effect loop's parent (the loop a hop continues at)
+  EffectType type = EffectType::E;
+  std::vector<size_t> effects;  // indices into the effect list
+  std::set<int64_t> experiments, tests;
+  nlohmann::json evidence(const std::vector<Effect> &all, const CampaignData &data) const;
+};
+
+// Deterministic: edges ordered by (cause, context, effect, type).
+std::vector<CausalEdge> buildEdges(const std::vector<Effect> &effects);
+
+}  // namespace csnake::analyzer

@@ -1,0 +1,28 @@
+// Effects (DESIGN.md §2) found by fault causality analysis of one injection experiment.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "store/run_data.h"
+
+namespace csnake::analyzer {
+
+enum class EffectType { E, SPlus, ParentDelay };
+const char *effectTypeName(EffectType t);  // "E", "S+", "parent_delay" (the stored names)
+bool parseEffectType(const std::string &s, EffectType &out);
+
+struct Effect {
+  int64_t experimentId = 0;
+  int64_t testId = 0;
+  SiteRef cause, causeContext;  // the injected fault; a delay fault is (L, L)
+  bool causeIsDelay = false;
+  EffectType type = EffectType::E;
+  SiteRef site;     // the loop the effect is in (E of a new event: the event's context loop)
+  SiteRef callsig;  // "" when the effect is not per call site (new fault events)
+  std::string rule;  // new_path, new_event, more_iterations, new_loop, parent_delay
+  nlohmann::json evidence;
+};
+
+}  // namespace csnake::analyzer

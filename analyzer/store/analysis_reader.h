@@ -1,0 +1,24 @@
+// Reading the analyzer's stored outputs back for `csnake edges` / `csnake cycles` (and
+// the report): edges and ranked cycles with their sites resolved to id, kind, file, line
+// and function.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "db/sqlite.h"
+
+namespace csnake::analyzer {
+
+// Throws std::runtime_error "FILE: not analysed yet (run 'csnake analyze --db FILE')"
+// when the database has no analysis, and "FILE: no runs" when it has no runs at all.
+void requireAnalysis(Database &db);
+
+nlohmann::json readEdges(Database &db);
+// Ranked; rejected cycles only when `includeRejected`.
+nlohmann::json readCycles(Database &db, bool includeRejected);
+
+// One-line rendering of a site object of the JSON above: "THROW 0x... file:line function".
+std::string siteLine(const nlohmann::json &site);
+
+}  // namespace csnake::analyzer
