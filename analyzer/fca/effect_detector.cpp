@@ -2,7 +2,8 @@
 //  - An experiment is analysed only when both sides have >= minRepeats usable repeats.
 //  - E / new_path: for a (loop, callsig), a path signature present in every usable
 //    injection repeat and in no usable profile repeat. One effect per (loop, callsig),
-//    listing all such signatures with their decisions.
+//    listing all such signatures with their decisions. A path holding a decision (or the
+//    event) of the injected site itself is the injection, not an effect, and is skipped.
 //  - E / new_event: a (site, context) whose events occurred (occurred > 0, summed over call
 //    sites and nodes) in every injection repeat and in no profile repeat; the injected
 //    fault itself (its site in its context, in any context when the plan had none, and
@@ -152,6 +153,9 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
     nlohmann::json sigs = nlohmann::json::array();
     for (const auto &[sig, path] : fp->second) {
       if (profile.hasSignature(k, sig)) continue;
+      bool injectedPath = false;  // the iteration the fault was forced in is the cause
+      for (const Decision &d : path.decisions) injectedPath |= d.site == inj.fault;
+      if (injectedPath) continue;
       bool everywhere = true;
       uint64_t total = 0;
       for (const RunData *r : runs) {

@@ -1,1 +1,164 @@
+// Stitching grammar and bounded cycle search on hand-built causal edges.
 #include <gtest/gtest.h>
+
+#include "graph/causal_graph.h"
+#include "graph/chain_search.h"
+
+using namespace csnake::analyzer;
+
+namespace {
+
+struct G {
+  std::vector<CausalEdge> edges;
+  std::map<SiteRef, SiteInfo> sites;
+
+  void site(const std::string &id, const std::string &kind, const std::string &parent = "") {
+    SiteInfo s;
+    s.id = id;
+    s.kind = kind;
+    s.parentLoop = parent;
+    sites[id] = s;
+  }
+  G &edge(const std::string &cause, const std::string &ctx, const std::string &effect, EffectType t,
+          const std::string &parent = "") {
+    CausalEdge e;
+    e.cause = cause;
+    e.causeContext = ctx;
+    e.causeIsDelay = sites.count(cause) && sites[cause].kind == "LOOP";
+    e.effect = effect;
+    e.type = t;
+    e.parent = parent;
+    e.tests = {1};
+    edges.push_back(e);
+    return *this;
+  }
+  std::vector<FoundCycle> search(ChainSearchOptions o = {}) {
+    std::sort(edges.begin(), edges.end(), [](const CausalEdge &a, const CausalEdge &b) {
+      return std::tie(a.cause, a.causeContext, a.effect) < std::tie(b.cause, b.causeContext, b.effect);
+    });
+    for (size_t i = 0; i < edges.size(); ++i) edges[i].id = static_cast<int64_t>(i + 1);
+    graph = CausalGraph::build(edges, sites);
+    ChainSearch s(graph, edges, o);
+    return s.run(stats);
+  }
+  CausalGraph graph;
+  ChainSearchStats stats;
+};
+
+G standard() {
+  G g;
+  for (const char *l : {"L1", "L2", "L3", "P", "C"}) g.site(l, "LOOP", std::string(l) == "C" ? "P" : "");
+  for (const char *t : {"T1", "T2", "T2b", "T3"}) g.site(t, "THROW");
+  return g;
+}
+
+}  // namespace
+
+TEST(ChainSearch, ErrorCycleFound) {
+  G g = standard();
+  g.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E);
+  auto cycles = g.search();
+  ASSERT_EQ(cycles.size(), 1u);
+  EXPECT_EQ(cycles[0].transitions.size(), 2u);
+  EXPECT_EQ(cycles[0].delays, 0);
+  // Canonical rotation: starts at the smallest fault.
+  EXPECT_EQ(cycles[0].canonical.rfind("T1@L1", 0), 0u) << cycles[0].canonical;
+}
+
+TEST(ChainSearch, GrammarRejectsWrongContinuations) {
+  G g = standard();
+  // E into L2 but the only fault continuing is a delay fault at L2: an E edge needs an
+  // error fault injected in L2.
+  g.edge("T1", "L1", "L2", EffectType::E).edge("L2", "L2", "L1", EffectType::E);
+  EXPECT_TRUE(g.search().empty());
+  // S+ into L1 but the fault in L1 is an error fault: S+ needs the delay fault (L1, L1).
+  G h = standard();
+  h.edge("T1", "L1", "L2", EffectType::SPlus).edge("T2", "L2", "L1", EffectType::SPlus);
+  EXPECT_TRUE(h.search().empty());
+  // An error fault injected in another context does not continue an E edge into L2.
+  G k = standard();
+  k.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L3", "L1", EffectType::E);
+  EXPECT_TRUE(k.search().empty());
+}
+
+TEST(ChainSearch, DelayCycleAndSelfSustainingDelay) {
+  G g = standard();
+  // Delay in L1 makes T2 (in L2) throw; T2 makes L1 iterate more.
+  g.edge("L1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::SPlus);
+  // A retry storm: delaying L3 makes L3 itself run more.
+  g.edge("L3", "L3", "L3", EffectType::SPlus);
+  auto cycles = g.search();
+  ASSERT_EQ(cycles.size(), 2u);
+  int oneDelayTwoEdges = 0, selfLoop = 0;
+  for (const auto &c : cycles) {
+    if (c.transitions.size() == 2 && c.delays == 1) ++oneDelayTwoEdges;
+    if (c.transitions.size() == 1 && c.delays == 1) ++selfLoop;
+  }
+  EXPECT_EQ(oneDelayTwoEdges, 1);
+  EXPECT_EQ(selfLoop, 1);
+  ChainSearchOptions noDelays;
+  noDelays.maxDelays = 0;
+  G h = g;
+  EXPECT_TRUE(h.search(noDelays).empty());
+}
+
+TEST(ChainSearch, ChildToParentHopNeedsTheParentDelayLicence) {
+  G g = standard();
+  // T1 (in P) makes the child C iterate more per parent iteration; the delay fault (P, P)
+  // makes T1 throw.
+  g.edge("T1", "P", "C", EffectType::SPlus).edge("P", "P", "P", EffectType::E);
+  EXPECT_TRUE(g.search().empty());  // no licence: S+ into C continues only with (C, C)
+  g.edge("T1", "P", "C", EffectType::ParentDelay, "P");
+  auto cycles = g.search();
+  ASSERT_EQ(cycles.size(), 1u);
+  const Transition &hop = g.graph.transitions()[cycles[0].transitions[1]];
+  EXPECT_GE(hop.hopEdge, 0);
+  EXPECT_EQ(hop.junction, "P");
+}
+
+TEST(ChainSearch, BoundsOnLength) {
+  G g = standard();
+  g.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L3", EffectType::E).edge("T3", "L3", "L1", EffectType::E);
+  EXPECT_EQ(g.search().size(), 1u);
+  ChainSearchOptions shortOnly;
+  shortOnly.maxLength = 2;
+  G h = g;
+  EXPECT_TRUE(h.search(shortOnly).empty());
+}
+
+TEST(ChainSearch, NearIdenticalCyclesCollapse) {
+  G g = standard();
+  // Two different throws in L2 close the same loop/edge-type cycle.
+  g.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E).edge("T2b", "L2", "L1", EffectType::E);
+  auto cycles = g.search();
+  ASSERT_EQ(cycles.size(), 2u);
+  EXPECT_NE(cycles[0].canonical, cycles[1].canonical);
+  EXPECT_EQ(cycles[0].collapseKey, cycles[1].collapseKey);
+  EXPECT_EQ(collapseCycles(cycles).size(), 1u);
+  EXPECT_EQ(g.stats.groups, 1u);
+}
+
+TEST(ChainSearch, EveryCycleOnceAcrossThreads) {
+  // A complete digraph of 6 error faults, one per loop: every simple cycle is found once.
+  G g;
+  const int n = 6;
+  for (int i = 0; i < n; ++i) {
+    g.site("L" + std::to_string(i), "LOOP");
+    g.site("T" + std::to_string(i), "THROW");
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      if (i != j) g.edge("T" + std::to_string(i), "L" + std::to_string(i), "L" + std::to_string(j), EffectType::E);
+  ChainSearchOptions o;
+  o.threads = 3;
+  auto cycles = g.search(o);
+  // sum_{k=2..6} C(6,k) (k-1)! = 15 + 40 + 90 + 144 + 120
+  EXPECT_EQ(cycles.size(), 409u);
+  std::set<std::string> unique;
+  for (const auto &c : cycles) unique.insert(c.canonical);
+  EXPECT_EQ(unique.size(), cycles.size());
+  o.maxCycles = 10;
+  G h = g;
+  EXPECT_EQ(h.search(o).size(), 10u);
+  EXPECT_TRUE(h.stats.truncated);
+}

@@ -1,1 +1,135 @@
+// The whole analysis on a hand-built campaign database: two tests whose single-fault
+// injections stitch into a cycle, the Z3 check rejecting it when the junction's branch
+// decisions conflict, the stored outputs, idempotency and the readers.
 #include <gtest/gtest.h>
+
+#include "analysis.h"
+#include "campaign_builder.h"
+#include "store/analysis_reader.h"
+
+using namespace csnake;
+using namespace csnake::analyzer;
+using csnake::testing::CampaignBuilder;
+using csnake::testing::sid;
+using csnake::testing::Trace;
+
+namespace {
+
+constexpr uint64_t L1 = 0x1001, L2 = 0x1002, T1 = 0x2001, T2 = 0x2002, B1 = 0x3001, B2 = 0x3002;
+
+// T1 thrown in L1 (test TA) makes L2 take the path pending_ > 0; T2 thrown in L2 (test TB)
+// makes L1 take a new path. TB's L2 iterations that reach T2 decide pending_ > 0 as
+// `b1InTB`: false makes the junction at L2 impossible.
+void build(CampaignBuilder &b, uint32_t b1InTB) {
+  b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
+  b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
+  b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
+  b.site(T2, SiteKind::Throw, "src/node.cpp", 22, "Node::flush()", "rc < 0", L2);
+  b.site(B1, SiteKind::Branch, "src/node.cpp", 25, "Node::flush()", "pending_ > 0", L2);
+  b.site(B2, SiteKind::Branch, "src/node.cpp", 15, "Node::run()", "leader_", L1);
+  auto prof = [] {
+    Trace t(false);
+    t.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L2, 0xB, {{B1, 0}});
+    return t;
+  };
+  b.profile("TA", {prof(), prof(), prof()});
+  b.profile("TB", {prof(), prof(), prof()});
+  Trace x1;
+  x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}});
+  x1.path(L2, 0x51, {{B1, 1}}).event(T1, L1, 1, 1);
+  b.inject("TA", T1, L1, {x1, x1, x1});
+  Trace x2;
+  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{B2, 1}}).path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
+  x2.event(T2, L2, 1, 1);
+  b.inject("TB", T2, L2, {x2, x2, x2});
+}
+
+int64_t count(Database &db, const std::string &table) {
+  Statement q = db.prepare("SELECT COUNT(*) FROM " + table);
+  q.step();
+  return q.getInt(0);
+}
+
+}  // namespace
+
+TEST(Pipeline, CompatibleCycleIsStoredWithEvidence) {
+  CampaignBuilder b;
+  build(b, 1);
+  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  ASSERT_EQ(r.edges.size(), 2u);
+  ASSERT_EQ(r.cycles.size(), 1u);
+  EXPECT_EQ(r.cycles[0].verdict, "compatible");
+  EXPECT_EQ(r.cycles[0].tests.size(), 2u);
+  EXPECT_EQ(r.cycles[0].delays, 0);
+  Database &db = b.store().db();
+  EXPECT_EQ(count(db, "edges"), 2);
+  EXPECT_EQ(count(db, "effects"), 2);
+  EXPECT_EQ(count(db, "cycles"), 1);
+  EXPECT_EQ(count(db, "chains"), 1);
+  // Idempotent: a second analysis replaces, not adds.
+  analyzeDatabase(db, {});
+  EXPECT_EQ(count(db, "edges"), 2);
+  EXPECT_EQ(count(db, "cycles"), 1);
+  EXPECT_EQ(count(db, "chains"), 1);
+  requireAnalysis(db);
+  nlohmann::json cycles = readCycles(db, false);
+  ASSERT_EQ(cycles.size(), 1u);
+  const auto &c = cycles[0];
+  EXPECT_EQ(c["verdict"], "compatible");
+  EXPECT_EQ(c["n_tests"], 2);
+  ASSERT_EQ(c["steps"].size(), 2u);
+  const auto &step = c["steps"][0];
+  EXPECT_EQ(step["cause"]["id"], sid(T1));
+  EXPECT_EQ(step["cause"]["kind"], "THROW");
+  EXPECT_EQ(step["cause"]["file"], "src/node.cpp");
+  EXPECT_EQ(step["cause"]["line"], 12);
+  EXPECT_EQ(step["cause"]["function"], "Node::run()");
+  EXPECT_EQ(step["effect"]["id"], sid(L2));
+  EXPECT_EQ(step["type"], "E");
+  EXPECT_EQ(step["tests"], nlohmann::json({"TA"}));
+  EXPECT_EQ(step["junction"]["verdict"], "compatible");
+  nlohmann::json edges = readEdges(db);
+  ASSERT_EQ(edges.size(), 2u);
+  EXPECT_EQ(edges[0]["evidence"]["supports"][0]["injection_runs"].size(), 3u);
+}
+
+TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
+  CampaignBuilder b;
+  build(b, 0);
+  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  ASSERT_EQ(r.cycles.size(), 1u);
+  EXPECT_EQ(r.cycles[0].verdict, "rejected");
+  const auto &why = r.cycles[0].evidence["rejected_junctions"];
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_EQ(why[0]["loop"], sid(L2));
+  ASSERT_EQ(why[0]["core"].size(), 1u);
+  std::string core = why[0]["core"][0];
+  EXPECT_NE(core.find("src/node.cpp:25 `pending_ > 0` in Node::flush()"), std::string::npos) << core;
+  EXPECT_NE(core.find("test TA"), std::string::npos) << core;
+  EXPECT_NE(core.find("took true"), std::string::npos) << core;
+  EXPECT_NE(core.find("test TB"), std::string::npos) << core;
+  EXPECT_NE(core.find("took false"), std::string::npos) << core;
+  Database &db = b.store().db();
+  EXPECT_TRUE(readCycles(db, false).empty());
+  EXPECT_EQ(readCycles(db, true).size(), 1u);
+  // With the check off, the same cycle is reported (unchecked).
+  AnalysisOptions off;
+  off.compat.enabled = false;
+  AnalysisResult u = analyzeDatabase(db, off);
+  ASSERT_EQ(u.cycles.size(), 1u);
+  EXPECT_EQ(u.cycles[0].verdict, "unchecked");
+  EXPECT_EQ(readCycles(db, false).size(), 1u);
+}
+
+TEST(Pipeline, DatabaseWithoutRunsOrAnalysis) {
+  CampaignBuilder b;
+  EXPECT_THROW(analyzeDatabase(b.store().db(), {}), std::runtime_error);
+  EXPECT_THROW(requireAnalysis(b.store().db()), std::runtime_error);
+  build(b, 1);
+  try {
+    requireAnalysis(b.store().db());
+    FAIL();
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("not analysed yet"), std::string::npos);
+  }
+}
