@@ -214,3 +214,33 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
       << "the resumed campaign planned differently from an uninterrupted one";
   EXPECT_FALSE(e2e::processAlive(marker)) << "a test of the killed campaign is still running";
 }
+
+TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsCompletes) {
+  e2e::TempDir t;
+  std::string db = t.path + "/minidfs.db";
+  Result r = run({CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", db, "--tests",
+                  "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
+                  "--repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5", "--delays", "20,100"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json st = e2e::status(db);
+  EXPECT_EQ(st["phase"], "finished");
+  EXPECT_EQ(st["runs_planned"], 0);
+  EXPECT_EQ(st["runs_running"], 0);
+  EXPECT_EQ(st["profile_runs"], 2 * 12);
+  EXPECT_GT(st["injection_runs"].get<int>(), 0);
+  EXPECT_LE(st["injection_runs"].get<int>(), 12);
+  EXPECT_GT(st["faults_reached"].get<int>(), 50) << "the profile reached few faults of a whole DFS";
+  EXPECT_EQ(st["runs_failed"], 0);
+  // Tests run as their own process, and the multi-process test's nodes each wrote a trace.
+  std::vector<std::string> procs = query(db,
+                                         "SELECT MIN(c.processes) FROM run_receipts c JOIN runs r ON r.id = c.run_id JOIN "
+                                         "experiments e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE "
+                                         "t.name = 'MultiProcessTest.WriteReadAcrossProcesses'");
+  ASSERT_EQ(procs.size(), 1u);
+  EXPECT_GE(std::stoi(procs[0]), 4) << "a NameNode and three DataNode processes plus the test";
+  // Nodes named themselves: events carry node names.
+  EXPECT_FALSE(query(db, "SELECT 1 FROM run_events WHERE node LIKE 'dn%' LIMIT 1").empty());
+  // Every experiment says why it was chosen.
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND (phase = '' OR reason = '')"),
+            std::vector<std::string>{"0"});
+}
