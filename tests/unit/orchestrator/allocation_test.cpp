@@ -1,0 +1,182 @@
+// Allocation policies on a hand-built campaign database: greedy cover order, TF-IDF
+// clustering, 3PA phases and their determinism, the baselines.
+#include <csnake/abi.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "campaign/allocator.h"
+#include "campaign/experiment_history.h"
+#include "campaign/fault_candidates.h"
+#include "campaign/fault_clustering.h"
+
+using namespace csnake;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint64_t kLoopA = 0xa0, kLoopB = 0xb0, kGuard1 = 0x11, kGuard2 = 0x12, kCall = 0x13;
+
+FaultSite site(uint64_t id, SiteKind kind, uint32_t flags = 0, const char *detail = "") {
+  FaultSite s;
+  s.id = id;
+  s.kind = kind;
+  s.flags = flags;
+  s.loopSize = 100;
+  s.detail = detail;
+  s.file = "f.cpp";
+  return s;
+}
+
+// Four tests; test t reaches the guards in loop A, with test-specific loop signatures so
+// greedy cover has something to choose by.
+struct Fixture : ::testing::Test {
+  std::string dir, path;
+  std::unique_ptr<CampaignStore> store;
+  SiteCatalog catalog = SiteCatalog::fromSites({site(kLoopA, SiteKind::Loop), site(kLoopB, SiteKind::Loop),
+                                                site(kGuard1, SiteKind::Throw, CSNAKE_FLAG_FAULT_ON_TRUE),
+                                                site(kGuard2, SiteKind::ErrorReturn), site(kCall, SiteKind::Libcall, 0, "connect")});
+  std::vector<StoredTest> tests;
+
+  void SetUp() override {
+    char t[] = "/tmp/csnake-alloc-XXXXXX";
+    dir = mkdtemp(t);
+    path = dir + "/c.db";
+    store = std::make_unique<CampaignStore>(path, true);
+    std::vector<TestCase> tcs;
+    for (int i = 0; i < 4; ++i) tcs.push_back({"T." + std::to_string(i), "/bin/true", "gtest", {"/bin/true"}, "", {}});
+    tests = store->upsertTests(tcs, {});
+    // Signatures of loop A per test: test 0 {1,2}, test 1 {1,2,3,4,5}, test 2 {6}, test 3 {1}.
+    std::vector<std::vector<uint64_t>> sigs = {{1, 2}, {1, 2, 3, 4, 5}, {6}, {1}};
+    for (size_t i = 0; i < tests.size(); ++i) {
+      ExperimentPlan p;
+      p.kind = "profile";
+      p.testId = tests[i].id;
+      store->ensureExperiment(p, 1);
+      int64_t run = store->plannedRuns("profile").back().runId;
+      TraceSummary s;
+      s.events[{kGuard1, kLoopA, 0, ""}] = {5, 0, 0};
+      if (i % 2 == 0) s.events[{kGuard2, kLoopA, 0, ""}] = {2, 0, 0};
+      if (i == 3) s.events[{kCall, 0, 0, ""}] = {1, 0, 0};
+      s.loops[{kLoopA, 0}] = LoopSummary{0, 1, 10, {{10, 1}}};
+      s.loops[{kLoopB, 0}] = LoopSummary{0, 1, 10, {{10, 1}}};
+      for (uint64_t sig : sigs[i]) s.paths[{kLoopA, 0, sig}] = PathSummary{1, {}};
+      ProcessStatus st;
+      st.spawned = true;
+      st.exitCode = 0;
+      store->finishRun(run, RunState::Done, st, "", "", &s);
+    }
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  std::vector<ExperimentPlan> batch(Allocator &a, ProfileIndex &idx, AllocationOptions o) {
+    AllocationContext ctx{*store, catalog, idx, o};
+    return a.nextBatch(ctx, 1000);
+  }
+};
+
+}  // namespace
+
+TEST_F(Fixture, CandidatesRankTestsByGreedyCoverOfTheContextLoop) {
+  ProfileIndex idx = ProfileIndex::load(*store);
+  AllocationOptions o;
+  AllocationContext ctx{*store, catalog, idx, o};
+  std::vector<FaultCandidate> c = faultCandidates(ctx);
+  auto find = [&](uint64_t s) {
+    for (const FaultCandidate &x : c)
+      if (x.fault.first == s) return x;
+    return FaultCandidate{};
+  };
+  // Test 1 covers 5 signatures, then test 2 adds {6}, then 0 and 3 add nothing (ties by
+  // reach, then id).
+  EXPECT_EQ(find(kGuard1).tests, (std::vector<int64_t>{tests[1].id, tests[2].id, tests[0].id, tests[3].id}));
+  EXPECT_EQ(find(kGuard2).tests, (std::vector<int64_t>{tests[0].id, tests[2].id})) << "two signatures beat one";
+  EXPECT_TRUE(find(kLoopA).delay);
+  ExperimentPlan p = planFor(ctx, find(kCall), tests[3].id, 0, "x", "y", "z", 1);
+  EXPECT_EQ(p.errnoName, "ECONNREFUSED");
+  EXPECT_EQ(p.mode, "once");
+}
+
+TEST(FaultClustering, LookAlikesClusterAndSilentFaultsGroup) {
+  std::vector<std::set<std::string>> docs = {
+      {"a:E", "b:S+"}, {"a:E", "b:S+"}, {"a:E", "b:S+", "c:E"}, {"z:E"}, {}, {}};
+  std::vector<std::vector<size_t>> c = clusterByConsequences(docs, 0.5);
+  EXPECT_EQ(c, (std::vector<std::vector<size_t>>{{0, 1, 2}, {3}, {4, 5}}));
+  EXPECT_NEAR(cosineSimilarity(tfidf(docs)[0], tfidf(docs)[1]), 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(cosineSimilarity(tfidf(docs)[0], tfidf(docs)[3]), 0.0);
+  EXPECT_DOUBLE_EQ(jaccard({"a", "b"}, {"b", "c"}), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(jaccard({}, {}), 1.0);
+}
+
+TEST_F(Fixture, ThreePhaseStartsWithCoverageWithinItsShareAndIsDeterministic) {
+  ProfileIndex idx = ProfileIndex::load(*store);
+  AllocationOptions o;
+  o.seed = 9;
+  o.delaysMs = {10, 50};
+  o.budgetExperiments = 20;
+  auto a = makeThreePhaseAllocator();
+  std::vector<ExperimentPlan> p1 = batch(*a, idx, o);
+  ASSERT_FALSE(p1.empty());
+  EXPECT_LE(p1.size(), 10u) << "phase 1 keeps to half the budget";
+  for (const ExperimentPlan &p : p1) EXPECT_EQ(p.phase, "coverage");
+  // Rank 1 (each fault's best test) comes before rank 2.
+  EXPECT_EQ(p1.front().score, 1.0);
+  std::vector<ExperimentPlan> again = batch(*makeThreePhaseAllocator(), idx, o);
+  ASSERT_EQ(again.size(), p1.size());
+  for (size_t i = 0; i < p1.size(); ++i) {
+    EXPECT_EQ(again[i].fault, p1[i].fault);
+    EXPECT_EQ(again[i].testId, p1[i].testId);
+    EXPECT_EQ(again[i].delayMs, p1[i].delayMs);
+  }
+}
+
+TEST_F(Fixture, ThreePhaseMovesToUniquenessThenDiversityOnceEarlierPhasesExist) {
+  ProfileIndex idx = ProfileIndex::load(*store);
+  AllocationOptions o;
+  o.delaysMs = {10};
+  o.budgetExperiments = 30;
+  o.phase1Share = 0.2;  // 6 experiments
+  auto a = makeThreePhaseAllocator();
+  for (const ExperimentPlan &p : batch(*a, idx, o)) store->ensureExperiment(p, 1);
+  // Phase 1 ran: guard 1 made loop B do more work (S+) on every test it ran on.
+  for (const ExperimentRecord &e : ExperimentHistory::load(*store).experiments)
+    if (e.fault.first == kGuard1)
+      store->db().prepare("INSERT INTO effects(experiment_id, type, site, evidence) VALUES (?, 'S+', ?, '{}')")
+          .bind(1, e.id).bind(2, formatSiteId(kLoopB)).run();
+  std::vector<ExperimentPlan> p2 = batch(*a, idx, o);
+  ASSERT_FALSE(p2.empty());
+  bool delayOnB = false;
+  for (const ExperimentPlan &p : p2) {
+    EXPECT_EQ(p.phase, "uniqueness");
+    delayOnB |= p.fault == kLoopB && p.delayMs == 10;
+    EXPECT_NE(p.fault, kLoopA) << "no contention was seen on loop A: no phase-2 delay there";
+  }
+  EXPECT_TRUE(delayOnB) << "loop B showed S+: it gets delay faults in phase 2";
+  for (const ExperimentPlan &p : p2) store->ensureExperiment(p, 1);
+  std::vector<ExperimentPlan> p3 = batch(*a, idx, o);
+  for (const ExperimentPlan &p : p3) {
+    EXPECT_EQ(p.phase, "diversity");
+    EXPECT_GT(p.score, 0.0);
+  }
+  for (const ExperimentPlan &p : p3) store->ensureExperiment(p, 1);
+  EXPECT_LE(ExperimentHistory::load(*store).experiments.size(), 30u);
+}
+
+TEST_F(Fixture, RandomAndCoverageBaselinesOfferEveryPairOnce) {
+  ProfileIndex idx = ProfileIndex::load(*store);
+  AllocationOptions o;
+  o.delaysMs = {10};
+  // Pairs: guard1 x4 tests, guard2 x2, call x1, loop A x4, loop B x4 = 15.
+  std::vector<ExperimentPlan> r = batch(*makeRandomAllocator(), idx, o);
+  EXPECT_EQ(r.size(), 15u);
+  std::vector<ExperimentPlan> c = batch(*makeCoverageAllocator(), idx, o);
+  EXPECT_EQ(c.size(), 15u);
+  o.seed = 2;
+  std::vector<ExperimentPlan> r2 = batch(*makeRandomAllocator(), idx, o);
+  bool differs = false;
+  for (size_t i = 0; i < r.size(); ++i) differs |= r[i].fault != r2[i].fault || r[i].testId != r2[i].testId;
+  EXPECT_TRUE(differs) << "another seed gives another order";
+  for (size_t i = 0; i < 5; ++i) store->ensureExperiment(r[i], 1);
+  EXPECT_EQ(batch(*makeRandomAllocator(), idx, AllocationOptions{1, {10}}).size(), 10u) << "done pairs are not offered again";
+}
