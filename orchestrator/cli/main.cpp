@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"tests", csnake::cli::runTestsCommand, "list the tests of a target build"},
     {"campaign", csnake::cli::runCampaignCommand, "profile and inject across a target's tests (resumable)"},
     {"status", csnake::cli::runStatusCommand, "show where a campaign stands"},
+    {"plan", csnake::cli::runPlanCommand, "show which experiments the allocator chose, and why"},
     {"analyze", csnake::cli::runAnalyzeCommand, "find causal edges and cycles in a campaign database"},
     {"cycles", csnake::cli::runCyclesCommand, "list the cycles found by analyze, ranked"},
     {"edges", csnake::cli::runEdgesCommand, "list the causal edges found by analyze"},
