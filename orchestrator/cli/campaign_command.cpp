@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "analysis.h"
 #include "campaign/allocator.h"
 #include "campaign/campaign_runner.h"
 #include "cli/arg_parser.h"
@@ -103,7 +104,19 @@ int runCampaignCommand(int argc, char **argv) {
   signal(SIGINT, onInterrupt);
   signal(SIGTERM, onInterrupt);
   signal(SIGPIPE, SIG_IGN);
-  return runCampaign(o, gStop);
+  // Between allocation rounds: the analyzer refreshes effects (and edges, cycles) for the
+  // adaptive allocators. A failure there is reported and does not stop the campaign.
+  o.analyze = [](Database &db) {
+    try {
+      analyzer::analyzeDatabase(db, analyzer::AnalysisOptions{});
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "csnake campaign: analysis between rounds: %s\n", e.what());
+    }
+  };
+  int rc = runCampaign(o, gStop);
+  // `csnake analyze` is also run at the end of a finished campaign.
+  if (rc == 0) return analyzeDatabaseFile(o.dbPath, analyzer::AnalysisOptions{}, false, "campaign");
+  return rc;
 }
 
 }  // namespace csnake::cli

@@ -47,7 +47,9 @@ int runCyclesCommand(int argc, char **argv) {
       return 0;
     }
     if (cycles.empty()) {
-      std::printf("no cycles\n");
+      size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
+      if (rejected) std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
+      else std::printf("no cycles\n");
       return 0;
     }
     int n = 0;

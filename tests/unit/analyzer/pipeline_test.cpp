@@ -3,6 +3,9 @@
 // decisions conflict, the stored outputs, idempotency and the readers.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "analysis.h"
 #include "campaign_builder.h"
 #include "store/analysis_reader.h"
@@ -113,6 +116,11 @@ TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
   EXPECT_TRUE(readCycles(db, false).empty());
   EXPECT_EQ(readCycles(db, true).size(), 1u);
   // With the check off, the same cycle is reported (unchecked).
+  // For trying the CLI by hand: CSNAKE_ANALYZER_TEST_DB=FILE keeps a copy of this database.
+  if (const char *keep = std::getenv("CSNAKE_ANALYZER_TEST_DB")) {
+    db.exec("PRAGMA wal_checkpoint(FULL)");
+    std::filesystem::copy_file(b.path(), keep, std::filesystem::copy_options::overwrite_existing);
+  }
   AnalysisOptions off;
   off.compat.enabled = false;
   AnalysisResult u = analyzeDatabase(db, off);
