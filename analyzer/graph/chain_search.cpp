@@ -64,13 +64,13 @@ struct Worker {
     for (size_t t : out[v]) {
       size_t w = cg.transitions()[t].to;
       if (w == start) {
-        path.push_back(t);
-        cycles.push_back(path);
-        path.pop_back();
-        if (found.fetch_add(1) + 1 >= opts.maxCycles) {
+        if (found.fetch_add(1) >= opts.maxCycles) {  // exactly maxCycles over all workers
           stop = true;
           return;
         }
+        path.push_back(t);
+        cycles.push_back(path);
+        path.pop_back();
         continue;
       }
       if (w < start || onPath[w] || dist[w] < 0) continue;
@@ -182,7 +182,7 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
     }
   std::sort(cycles.begin(), cycles.end(), [](const FoundCycle &a, const FoundCycle &b) { return a.canonical < b.canonical; });
   stats.cycles = cycles.size();
-  stats.truncated = found.load() >= opts_.maxCycles;
+  stats.truncated = found.load() > opts_.maxCycles;
   stats.groups = collapseCycles(cycles).size();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return cycles;
