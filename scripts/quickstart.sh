@@ -25,6 +25,4 @@ mkdir -p "$(dirname "$db")"
 build/bin/csnake campaign --build build/targets/minidfs-instrumented --label target \
   --db "$db" --budget 30 "${args[@]}"
 build/bin/csnake status --db "$db"
-if build/bin/csnake --help | grep -q '^  cycles'; then
-  build/bin/csnake cycles --db "$db"
-fi
+build/bin/csnake cycles --db "$db"

@@ -44,9 +44,10 @@ int runStatusCommand(int argc, char **argv) {
   try {
     Database db(dbPath, false);
     int version = schemaVersion(db);
-    if (version != kSchemaVersion) {
-      std::fprintf(stderr, "csnake status: %s: schema version %d, this csnake reads %d\n", dbPath.c_str(), version,
-                   kSchemaVersion);
+    // Older schemas hold every table status reads; a newer one may not mean the same.
+    if (version > kSchemaVersion) {
+      std::fprintf(stderr, "csnake status: %s: schema version %d is newer than this csnake supports (%d)\n",
+                   dbPath.c_str(), version, kSchemaVersion);
       return 1;
     }
     RunCounts all, profile, injection;
