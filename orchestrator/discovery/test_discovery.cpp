@@ -149,6 +149,11 @@ std::vector<TestCase> parseCtestJson(const std::string &json, const DiscoveryOpt
       continue;
     bool filtered = std::any_of(tc.argv.begin(), tc.argv.end(),
                                 [](const std::string &a) { return a.rfind("--gtest_filter", 0) == 0; });
+    // gtest_discover_tests names value-/type-parameterised tests "Inst/Suite.Test/0  #
+    // GetParam() = x": the comment is not part of the test's id (the filter argument is),
+    // and an id with it matches no --tests filter written with the GoogleTest id.
+    size_t comment = tc.id.find("  # ");
+    if (comment != std::string::npos) tc.id = trim(tc.id.substr(0, comment));
     if (expandWholeGtestBinaries && !filtered && looksLikeGtestBinary(tc.binary)) {
       for (TestCase one : discoverGtestBinary(tc.binary, opts)) {
         one.argv.insert(one.argv.end(), tc.argv.begin() + 1, tc.argv.end());

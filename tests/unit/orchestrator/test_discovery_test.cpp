@@ -46,6 +46,15 @@ TEST(CtestJson, KeepsCommandsLabelsAndWorkingDirectories) {
   EXPECT_THROW(parseCtestJson("{not json", opts, false), DiscoveryError);
 }
 
+TEST(CtestJson, DropsTheParameterCommentOfGtestDiscoverTests) {
+  const std::string json = R"({"kind":"ctestInfo","version":{"major":1,"minor":0},"tests":[
+    {"name":"Modes/Repl.Survives/Fast  # GetParam() = true",
+     "command":["/b/dfs_tests","--gtest_filter=Modes/Repl.Survives/Fast"]}]})";
+  std::vector<TestCase> all = parseCtestJson(json, DiscoveryOptions{}, false);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].id, "Modes/Repl.Survives/Fast");
+}
+
 TEST(CtestJson, ExpandsAWholeGoogleTestBinaryIntoItsTests) {
   // This very binary is a GoogleTest binary: a CTest entry running it whole becomes one
   // test per GoogleTest test.
