@@ -50,6 +50,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "BranchClassifier.h"
+
+#include <algorithm>
 #include "Options.h"
 
 #include "csnake/abi.h"
@@ -358,6 +360,8 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
           Next = Br->getSuccessor(0);
         else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition())))
           Next = Br->getSuccessor(C->isZero() ? 1 : 0);
+        else
+          Next = hammockJoin(Br, Left ? nullptr : Inner); // `if (c) {...}` that rejoins: a log line
       } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
         if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition())))
           Next = Sw->findCaseValue(C)->getCaseSuccessor();
@@ -368,6 +372,43 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
     BB = Next;
   }
   return E;
+}
+
+// A conditional branch on the walked path whose two sides are straight-line (unconditional
+// branches and invoke normal edges only, no return, no loop header/latch, not leaving
+// the innermost loop) and meet again -- `if (!logEnabled(l)) {} else LogLine(l) << ...`,
+// `if (verbose) print(...)` -- does not decide where the side ends: the walk continues at
+// the join. Anything else (a nested decision, a return on one side) stops the walk.
+BasicBlock *BranchClassifier::hammockJoin(BranchInst *Br, Loop *Inner) {
+  auto Chain = [&](BasicBlock *Start, SmallVectorImpl<BasicBlock *> &Out) {
+    BasicBlock *BB = Start;
+    for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
+      if (Inner && (!Inner->contains(BB)))
+        return;
+      for (Loop *L = Inner; L; L = L->getParentLoop())
+        if (BB == L->getHeader() || L->isLoopLatch(BB))
+          return;
+      if (std::find(Out.begin(), Out.end(), BB) != Out.end())
+        return;
+      Out.push_back(BB);
+      Instruction *T = BB->getTerminator();
+      BasicBlock *Next = nullptr;
+      if (auto *B = dyn_cast<BranchInst>(T)) {
+        if (B->isUnconditional())
+          Next = B->getSuccessor(0);
+      } else if (auto *II = dyn_cast<InvokeInst>(T)) {
+        Next = II->getNormalDest();
+      }
+      BB = Next;
+    }
+  };
+  SmallVector<BasicBlock *, 16> A, B;
+  Chain(Br->getSuccessor(0), A);
+  Chain(Br->getSuccessor(1), B);
+  for (BasicBlock *X : B)
+    if (std::find(A.begin(), A.end(), X) != A.end())
+      return X;
+  return nullptr;
 }
 
 static unsigned lineOf(const Instruction *I) {

@@ -20,6 +20,7 @@ class BranchInst;
 class CallBase;
 class Function;
 class Instruction;
+class Loop;
 class LoopInfo;
 class Value;
 } // namespace llvm
@@ -60,6 +61,7 @@ private:
   bool analyseCondition(llvm::Value *V, bool Negated, unsigned Depth, CondInfo &CI);
   llvm::CallBase *callSource(llvm::Value *V, unsigned Depth, CondInfo &CI);
   Evidence walk(llvm::BasicBlock *Branch, llvm::BasicBlock *Side, const CondInfo &CI);
+  llvm::BasicBlock *hammockJoin(llvm::BranchInst *Br, llvm::Loop *Inner);
   bool isLoopOwnTest(llvm::BranchInst *BI);
 
   llvm::Function &F;
