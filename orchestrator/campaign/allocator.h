@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct AllocationOptions {
   int topK = 3;                       // 3PA: tests per fault in phase 1, draws per cluster in phase 2
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA: budget shares; phase 3 gets the rest
   double clusterDistance = 0.5;       // 3PA: average-linkage cut (cosine distance)
+  std::set<uint64_t> faultFilter;     // only faults at these sites (empty = every site)
 };
 
 struct AllocationContext {

@@ -193,6 +193,7 @@ int Campaign::run() {
   aopts.budgetExperiments = opts_.budgetRuns / opts_.repeats;
   aopts.phase1Share = opts_.phase1Share;
   aopts.phase2Share = opts_.phase2Share;
+  aopts.faultFilter = opts_.faultFilter;
   AllocationContext ctx{*store_, catalog_, profile, aopts};
   // Runs planned before a kill run first; then analysis (policies may use the effects
   // found so far), then the allocator's next batch, until the budget is spent or the

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct CampaignOptions {
   double runTimeoutSeconds = 60;
   std::vector<int> delaysMs = {100, 500};  // per-iteration delays of delay faults
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA budget split; phase 3 gets the rest
+  std::set<uint64_t> faultFilter;  // --faults: only these sites are injected (empty = all)
   // Analysis between allocation rounds (fault causality analysis fills `effects`, which
   // allocators such as 3PA read). Set by the command line, which links the analyzer.
   std::function<void(Database &)> analyze;

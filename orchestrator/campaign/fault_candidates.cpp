@@ -47,6 +47,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
   for (const auto &[fault, reaching] : ctx.profile.faults) {
     const FaultSite *site = ctx.sites.find(fault.first);
     if (!site || !site->injectable() || site->kind == SiteKind::Loop) continue;
+    if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(fault.first)) continue;
     auto sigs = ctx.profile.loopSignatures.find(fault.second);
     FaultCandidate c{fault, false, site,
                      greedyCover(reaching, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second)};
@@ -55,6 +56,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
   for (const auto &[loop, running] : ctx.profile.loops) {
     const FaultSite *site = ctx.sites.find(loop);
     if (!site || !site->delayCandidate()) continue;
+    if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(loop)) continue;
     auto sigs = ctx.profile.loopSignatures.find(loop);
     FaultCandidate c{{loop, loop}, true, site,
                      greedyCover(running, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second)};

@@ -1,5 +1,6 @@
 // `csnake campaign --build DIR --db FILE [--budget RUNS | --time 2h] [--jobs N]
 //  [--repeats R] [--allocator NAME] [--seed N] [--tests FILTER] ...`
+#include <sstream>
 #include <signal.h>
 
 #include <algorithm>
@@ -40,6 +41,7 @@ const char kUsage[] =
     "  --allocator NAME     budget allocation policy: 3pa (default), coverage, random, simple\n"
     "  --seed N             seed of the allocator and of p= modes (default 1)\n"
     "  --tests FILTER       GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'\n"
+    "  --faults IDS         only inject these fault sites (comma-separated site ids, 0x...)\n"
     "  --label LABEL        only CTest tests with this label\n"
     "  --timeout SECONDS    per-run timeout (default 60)\n"
     "  --delays MS,MS       per-iteration delays of delay faults (default 100,500)\n"
@@ -58,6 +60,8 @@ int runCampaignCommand(int argc, char **argv) {
   args.value("--allocator", o.allocator).value("--seed", seed).value("--tests", o.testFilter);
   args.value("--label", o.label).value("--timeout", timeout).value("--delays", delays).value("--phase-split", split);
   args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
+  std::string faults;
+  args.value("--faults", faults);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if ((o.buildDir.empty() && o.testsFile.empty()) || o.dbPath.empty()) return args.usageError("--build (or --tests-file) and --db are required");
   if (!budget.empty() && !parseCount(budget, o.budgetRuns)) return args.usageError("--budget wants a number of runs");
@@ -86,6 +90,16 @@ int runCampaignCommand(int argc, char **argv) {
       o.delaysMs.push_back(static_cast<int>(d));
     }
     std::sort(o.delaysMs.begin(), o.delaysMs.end());
+  }
+  if (!faults.empty()) {
+    std::string item;
+    std::istringstream in(faults);
+    while (std::getline(in, item, ',')) {
+      char *end = nullptr;
+      uint64_t id = std::strtoull(item.c_str(), &end, 16);
+      if (item.empty() || !end || *end) return args.usageError("--faults wants site ids like 0x45bcab058caf9e7b,0x...");
+      o.faultFilter.insert(id);
+    }
   }
   if (!split.empty()) {
     std::vector<double> p;
