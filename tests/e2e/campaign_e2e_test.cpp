@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
@@ -215,13 +217,44 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
   EXPECT_FALSE(e2e::processAlive(marker)) << "a test of the killed campaign is still running";
 }
 
-TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsCompletes) {
+TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsSurvivesKillNineAndCompletes) {
   e2e::TempDir t;
   std::string db = t.path + "/minidfs.db";
-  Result r = run({CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", db, "--tests",
-                  "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
-                  "--repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5", "--delays", "20,100"});
+  std::vector<std::string> command = {CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", db,
+                                      "--tests",
+                                      "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
+                                      "--repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5", "--delays", "20,100"};
+  // kill -9 in the middle of the profile phase, with runs in flight.
+  pid_t pid = e2e::start(command, t.path + "/killed.log");
+  bool midway = false;
+  for (int i = 0; i < 1500 && !midway; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!std::filesystem::exists(db)) continue;
+    try {
+      midway = std::stoi(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'done'").at(0)) >= 4 &&
+               std::stoi(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'running'").at(0)) >= 1;
+    } catch (const std::exception &) {
+    }
+  }
+  if (!midway) {
+    kill(pid, SIGKILL);
+    e2e::wait(pid);
+    std::ifstream log(t.path + "/killed.log");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    FAIL() << "never saw finished and running runs at once; campaign log:\n" << text;
+  }
+  kill(pid, SIGKILL);
+  e2e::wait(pid);
+  std::vector<std::string> finishedBefore =
+      query(db, "SELECT id, finished_at FROM runs WHERE state NOT IN ('planned', 'running') ORDER BY id");
+  Result r = run(command);
   ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> finishedAfter =
+      query(db, "SELECT id, finished_at FROM runs WHERE state NOT IN ('planned', 'running') ORDER BY id");
+  for (const std::string &row : finishedBefore)
+    EXPECT_NE(std::find(finishedAfter.begin(), finishedAfter.end(), row), finishedAfter.end()) << "run redone: " << row;
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"),
+            query(db, "SELECT COUNT(*) FROM (SELECT DISTINCT experiment_id, repeat FROM runs)"));
   nlohmann::json st = e2e::status(db);
   EXPECT_EQ(st["phase"], "finished");
   EXPECT_EQ(st["runs_planned"], 0);
