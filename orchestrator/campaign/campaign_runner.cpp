@@ -186,7 +186,10 @@ int Campaign::run() {
 
   // Injection: the budget counts injection runs, the allocator picks experiments.
   std::unique_ptr<Allocator> allocator = makeAllocator(opts_.allocator);
-  ProfileIndex profile = ProfileIndex::load(*store_);
+  // Experiments only on the tests this invocation selected: a database may hold others.
+  std::set<int64_t> selectedIds;
+  for (const auto &[id, t] : byId) selectedIds.insert(id);
+  ProfileIndex profile = ProfileIndex::load(*store_, selectedIds);
   AllocationOptions aopts;
   aopts.seed = opts_.seed;
   aopts.delaysMs = opts_.delaysMs;

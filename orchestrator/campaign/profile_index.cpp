@@ -2,10 +2,10 @@
 
 namespace csnake {
 
-ProfileIndex ProfileIndex::load(CampaignStore &store) {
+ProfileIndex ProfileIndex::load(CampaignStore &store, const std::set<int64_t> &selected) {
   ProfileIndex idx;
   for (const StoredTest &t : store.tests())
-    if (t.instrumented && !t.broken) idx.healthyTests.insert(t.id);
+    if (t.instrumented && !t.broken && (selected.empty() || selected.count(t.id))) idx.healthyTests.insert(t.id);
   Database &db = store.db();
   Statement ev = db.prepare(
       "SELECT e.test_id, ev.site, ev.context, COUNT(DISTINCT r.id), SUM(ev.reached) FROM run_events ev "

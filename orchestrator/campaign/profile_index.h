@@ -29,7 +29,9 @@ struct ProfileIndex {
   std::map<uint64_t, std::map<int64_t, std::set<uint64_t>>> loopSignatures;
   std::set<int64_t> healthyTests;  // instrumented, not broken
 
-  static ProfileIndex load(CampaignStore &store);
+  // Only tests in `selected` count (the campaign's --tests / --label selection); empty =
+  // every test of the database.
+  static ProfileIndex load(CampaignStore &store, const std::set<int64_t> &selected = {});
 };
 
 }  // namespace csnake
