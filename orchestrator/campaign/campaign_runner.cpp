@@ -18,6 +18,7 @@
 #include "campaign/campaign_store.h"
 #include "campaign/profile_index.h"
 #include "campaign/progress_reporter.h"
+#include "campaign/replay_source.h"
 #include "discovery/test_discovery.h"
 #include "exec/local_process_pool.h"
 
@@ -91,6 +92,7 @@ class Campaign {
   ProgressReporter progress_;
   std::chrono::steady_clock::time_point start_;
   std::unique_ptr<CampaignStore> store_;
+  std::unique_ptr<ReplaySource> replay_;
   SiteCatalog catalog_;
 };
 
@@ -104,6 +106,7 @@ int Campaign::run() {
   // Runs execute in their own working directories: every path handed to them is absolute.
   opts_.resultsDir = fs::absolute(opts_.resultsDir).lexically_normal().string();
   store_ = std::make_unique<CampaignStore>(opts_.dbPath, true);
+  if (!opts_.replayFrom.empty()) replay_ = std::make_unique<ReplaySource>(opts_.replayFrom);
   store_->bindTarget(build.empty() ? fs::absolute(opts_.testsFile).string() : build);
   {
     std::vector<std::string> left = store_->replanInterruptedRuns();
@@ -235,6 +238,29 @@ Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map
   std::map<int64_t, PlannedRun> inFlight;
   size_t next = 0;
   PhaseEnd end = PhaseEnd::Finished;
+  if (replay_) {
+    for (const PlannedRun &r : queue) {
+      if (stop_) return PhaseEnd::Interrupted;
+      auto t = tests.find(r.testId);
+      if (t == tests.end()) continue;
+      std::optional<RecordedRun> rec = replay_->find(t->second.test.id, r.plan, r.repeat);
+      if (!rec) {
+        ProcessStatus none;
+        none.spawnError = "not recorded in the replay source";
+        store_->finishRun(r.runId, RunState::Failed, none, "replay: " + t->second.test.id + " has no such run in " +
+                          opts_.replayFrom, "", nullptr);
+        ++failed;
+      } else {
+        store_->finishRun(r.runId, rec->state, rec->status, rec->error, "", rec->summary ? &*rec->summary : nullptr);
+        failed += rec->state == RunState::Failed;
+        timedOut += rec->state == RunState::TimedOut;
+        notFired += rec->state == RunState::NotFired;
+      }
+      progress_.update(++finished, failed, timedOut, notFired);
+    }
+    progress_.finishPhase();
+    return PhaseEnd::Finished;
+  }
   while (next < queue.size() || !inFlight.empty()) {
     if (stop_ || outOfTime()) {
       end = stop_ ? PhaseEnd::Interrupted : PhaseEnd::OutOfTime;

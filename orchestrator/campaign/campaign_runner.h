@@ -32,6 +32,9 @@ struct CampaignOptions {
   double runTimeoutSeconds = 60;
   std::vector<int> delaysMs = {100, 500};  // per-iteration delays of delay faults
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA budget split; phase 3 gets the rest
+  // Replay: take every run's outcome and summary from this campaign database instead
+  // of running the test (bench/allocation compares policies on one exhaustive campaign).
+  std::string replayFrom;
   std::set<uint64_t> faultFilter;  // --faults: only these sites are injected (empty = all)
   // Analysis between allocation rounds (fault causality analysis fills `effects`, which
   // allocators such as 3PA read). Set by the command line, which links the analyzer.

@@ -47,7 +47,9 @@ const char kUsage[] =
     "  --delays MS,MS       per-iteration delays of delay faults (default 100,500)\n"
     "  --phase-split P1,P2  3PA budget shares of phases 1 and 2 (default 0.5,0.25)\n"
     "  --results DIR        where raw traces go (default: next to the database)\n"
-    "  --keep-traces POLICY compressed (default), raw or none\n";
+    "  --keep-traces POLICY compressed (default), raw or none\n"
+    "  --replay-from DB     take every run's result from another campaign database instead\n"
+    "                       of running it (compare policies on one exhaustive campaign)\n";
 
 }  // namespace
 
@@ -61,7 +63,7 @@ int runCampaignCommand(int argc, char **argv) {
   args.value("--label", o.label).value("--timeout", timeout).value("--delays", delays).value("--phase-split", split);
   args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
   std::string faults;
-  args.value("--faults", faults);
+  args.value("--faults", faults).value("--replay-from", o.replayFrom);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if ((o.buildDir.empty() && o.testsFile.empty()) || o.dbPath.empty()) return args.usageError("--build (or --tests-file) and --db are required");
   if (!budget.empty() && !parseCount(budget, o.budgetRuns)) return args.usageError("--budget wants a number of runs");

@@ -1,0 +1,229 @@
+// bench/allocation: how many runs each allocation policy needs to find the documented
+// self-sustaining cycles of a target (issue 7). Running a full campaign per policy and
+// seed is hours of test time, so this runs ONE exhaustive campaign — every (fault,
+// context, test) experiment over the documented cause sites plus distractor sites, on
+// the documented tests — and then replays each policy against it
+// (`csnake campaign --replay-from`): each policy sees exactly the outcomes and analysis a
+// real campaign would have, at no test cost. Recall is measured at 25 %, 50 % and 100 %
+// of the exhaustive number of injection runs, and as the runs needed for full recall.
+//
+//   bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR
+//                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 2] [--delays 300]
+//
+// The exhaustive database in --work is kept and reused (it takes tens of minutes).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char **environ;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string out;
+};
+
+Output run(const std::vector<std::string> &argv, bool quiet = true) {
+  fs::path tmp = fs::temp_directory_path() / ("csnake-bench-alloc-" + std::to_string(getpid()) + ".out");
+  std::vector<char *> a;
+  for (const auto &s : argv) a.push_back(const_cast<char *>(s.c_str()));
+  a.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (quiet) posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid;
+  Output o;
+  if (posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), environ) != 0) {
+    std::fprintf(stderr, "bench_allocation: cannot run %s\n", a[0]);
+    std::exit(1);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  o.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  std::ifstream in(tmp);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  o.out = ss.str();
+  fs::remove(tmp);
+  return o;
+}
+
+std::string loc(const nlohmann::json &j) {
+  std::string f = j.value("function", "");
+  return j.value("file", "") + ":" + std::to_string(j.value("line", 0)) + " " + f.substr(0, f.find('('));
+}
+
+// A cycle is identified by the loops its steps feed, in any rotation (as the e2e ground
+// truth test matches them).
+std::multiset<std::string> documentedKey(const nlohmann::json &c) {
+  std::multiset<std::string> k;
+  for (const auto &st : c["steps"]) k.insert(loc(st["effect"]["loop"]));
+  return k;
+}
+
+size_t recall(const std::string &csnake, const std::string &db, const std::vector<std::multiset<std::string>> &want) {
+  Output o = run({csnake, "cycles", "--db", db, "--json"});
+  nlohmann::json cycles = nlohmann::json::parse(o.out, nullptr, false);
+  if (!cycles.is_array()) return 0;
+  size_t found = 0;
+  for (const auto &w : want) {
+    bool hit = false;
+    for (const auto &c : cycles) {
+      std::multiset<std::string> k;
+      for (const auto &st : c["steps"]) k.insert(loc(st["effect"]));
+      hit |= k == w;
+    }
+    found += hit;
+  }
+  return found;
+}
+
+std::vector<std::string> split(const std::string &s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300";
+  int distractors = 40, repeats = 2;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--csnake") csnake = fs::absolute(v);
+    else if (k == "--build") build = fs::absolute(v);
+    else if (k == "--cascades") cascadesPath = v;
+    else if (k == "--work") work = fs::absolute(v);
+    else if (k == "--seeds") seeds = v;
+    else if (k == "--distractors") distractors = std::atoi(v.c_str());
+    else if (k == "--repeats") repeats = std::max(2, std::atoi(v.c_str()));
+    else if (k == "--delays") delays = v;
+    else {
+      std::fprintf(stderr, "bench_allocation: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  if (csnake.empty() || build.empty() || cascadesPath.empty() || work.empty()) {
+    std::fprintf(stderr, "usage: bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR [--seeds 1,2,3]\n");
+    return 2;
+  }
+  fs::create_directories(work);
+  nlohmann::json cascades = nlohmann::json::parse(std::ifstream(cascadesPath));
+  nlohmann::json sites = nlohmann::json::parse(run({csnake, "sites", build + "/minidfs_tests", "--json"}).out, nullptr, false);
+  if (!sites.is_array()) {
+    // Any test binary of the build: the first one the catalogue can read.
+    for (const auto &e : fs::directory_iterator(build)) {
+      Output o = run({csnake, "sites", e.path().string(), "--json"});
+      if (o.status == 0) {
+        sites = nlohmann::json::parse(o.out);
+        break;
+      }
+    }
+  }
+  std::set<std::string> tests, docFaults;
+  std::vector<std::multiset<std::string>> wanted;
+  for (const auto &c : cascades["cascades"]) {
+    if (c["type"] == "cycle") wanted.push_back(documentedKey(c));
+    for (const auto &st : c["steps"]) {
+      for (const auto &t : st["tests"]) tests.insert(t);
+      for (const auto &s : sites)
+        if (s["kind"] == st["cause"]["kind"] && s["file"] == st["cause"]["file"] && s["line"] == st["cause"]["line"])
+          docFaults.insert(s["id"].get<std::string>());
+    }
+  }
+  std::string testFilter;
+  for (const auto &t : tests) testFilter += (testFilter.empty() ? "" : ":") + t;
+
+  // 1. Profile, then pick distractor sites: injectable sites the tests reach, a fixed
+  //    pseudo-random sample (by id order), so the policies must find the needles.
+  std::string exhaustive = work + "/exhaustive.db";
+  std::vector<std::string> common = {"--build", build, "--label", "target", "--tests", testFilter, "--repeats",
+                                     std::to_string(repeats), "--delays", delays, "--timeout", "30", "--jobs", "2"};
+  auto campaign = [&](const std::string &db, std::vector<std::string> extra, bool quiet) {
+    std::vector<std::string> a = {csnake, "campaign", "--db", db};
+    a.insert(a.end(), common.begin(), common.end());
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run(a, quiet);
+  };
+  campaign(exhaustive, {"--budget", "0"}, false);
+  std::set<std::string> faults = docFaults;
+  {
+    Output o = run({"sqlite3", exhaustive,
+                    "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site WHERE ev.reached > 0 AND "
+                    "s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
+                        std::to_string(distractors)});
+    std::stringstream ss(o.out);
+    std::string id;
+    while (std::getline(ss, id))
+      if (!id.empty()) faults.insert(id);
+  }
+  std::string faultList;
+  for (const auto &f : faults) faultList += (faultList.empty() ? "" : ",") + f;
+
+  // 2. Exhaustive: the random policy without replacement and a budget above every pair.
+  Output ex = campaign(exhaustive, {"--faults", faultList, "--allocator", "random", "--budget", "1000000"}, false);
+  if (ex.status != 0) {
+    std::fprintf(stderr, "bench_allocation: exhaustive campaign failed\n");
+    return 1;
+  }
+  int64_t total = std::stoll(run({"sqlite3", exhaustive,
+                                  "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
+                                  "e.kind = 'injection'"}).out);
+  size_t ceiling = recall(csnake, exhaustive, wanted);
+
+  // 3. Replays.
+  std::printf("\nbench/allocation: %zu documented cycles; exhaustive plan = %lld injection runs over %zu fault sites "
+              "(%zu documented + distractors) on %zu tests, %d repeats; the exhaustive campaign finds %zu\n",
+              wanted.size(), (long long)total, faults.size(), docFaults.size(), tests.size(), repeats, ceiling);
+  std::printf("%-10s %-6s %10s %10s %10s\n", "allocator", "seed", "25%", "50%", "100%");
+  std::map<std::string, std::vector<std::vector<size_t>>> table;
+  for (const std::string alloc : {"3pa", "coverage", "random"}) {
+    for (const std::string &seed : split(seeds)) {
+      std::vector<size_t> row;
+      for (double frac : {0.25, 0.5, 1.0}) {
+        std::string db = work + "/replay-" + alloc + "-" + seed + "-" + std::to_string(int(frac * 100)) + ".db";
+        fs::remove(db);
+        fs::remove(db + "-wal");
+        fs::remove(db + "-shm");
+        campaign(db, {"--faults", faultList, "--allocator", alloc, "--seed", seed, "--budget",
+                      std::to_string(static_cast<int64_t>(frac * static_cast<double>(total))), "--replay-from", exhaustive},
+                 true);
+        row.push_back(recall(csnake, db, wanted));
+      }
+      std::printf("%-10s %-6s %10zu %10zu %10zu\n", alloc.c_str(), seed.c_str(), row[0], row[1], row[2]);
+      table[alloc].push_back(row);
+    }
+  }
+  std::printf("\nmedian recall over seeds (of %zu reachable by the exhaustive plan):\n", ceiling);
+  for (auto &[alloc, rows] : table) {
+    std::printf("%-10s", alloc.c_str());
+    for (size_t col = 0; col < 3; ++col) {
+      std::vector<size_t> v;
+      for (auto &r : rows) v.push_back(r[col]);
+      std::sort(v.begin(), v.end());
+      std::printf(" %10zu", v[v.size() / 2]);
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
