@@ -44,6 +44,21 @@
 //      cheaper (fewer instructions) than O's (`if (rc < 0) continue; work();`).
 //      Unknown polarity: a site iff exactly one side is strong; that side is the fault
 //      side.
+//  (6)-(8) known polarity only, when (4) says no. Both sides are explored as bounded
+//      DAGs (walkDag: real decisions fork, per-path slot values, <= MaxPathBlocks blocks
+//      per path and DagBlockFactor * MaxPathBlocks in all); the error side's paths stop
+//      where they reach a block the other side reaches (re-join), except clang's
+//      cleanup/retval dispatch blocks and a shared return block. Work = a real call or a
+//      store/memory intrinsic to a non-alloca. Branches on the first operand of a
+//      short-circuit condition (isCompound) are left out. A site iff
+//      (6) some error-side path returns an error constant or the tested value; or the
+//          error side is the `if` body (the successor laid out first) and
+//      (7) some error-side path returns / continues / leaves the loop while no path of
+//          the other side does; or
+//      (8) the error side does work and re-joins the other side at a block the other
+//          side reaches before any work, and the condition is not a state query
+//          (isStateQuery: `_ZNK` method with only its receiver, on anything but a local
+//          object a call produced).
 //  (5) excluded: a loop's own test -- a branch in the header or a latch of its innermost
 //      loop that exits that loop and has the line of the loop's start location
 //      (`while (!q.empty())`, `for (...; it != end; ...)`); those are BRANCH sites.
@@ -256,8 +271,34 @@ static bool isFreeInst(const Instruction &I) {
   return false;
 }
 
+// Work: an instruction with an effect outside the function's locals -- a real call
+// (logging, cleanup, bookkeeping), a store or memory intrinsic whose destination is not
+// an alloca of this function.
+bool BranchClassifier::isWork(const Instruction &CI) const {
+  Instruction &I = const_cast<Instruction &>(CI);
+  if (auto *St = dyn_cast<StoreInst>(&I))
+    return !isa<AllocaInst>(stripPtr(St->getPointerOperand()));
+  if (auto *MI = dyn_cast<MemIntrinsic>(&I))
+    return !isa<AllocaInst>(stripPtr(MI->getRawDest()));
+  if (auto *CB = dyn_cast<CallBase>(&I))
+    return isRealCall(CB);
+  return false;
+}
+
+// Clang emits the blocks of an `if` body before those of its else branch and of the
+// code after the `if`; with `if (!x)` it swaps the branch successors instead of
+// emitting a `not`, so the body is the successor laid out first either way.
+bool BranchClassifier::laidOutBefore(const BasicBlock *A, const BasicBlock *B) {
+  if (Layout.empty()) {
+    unsigned N = 0;
+    for (const BasicBlock &BB : F)
+      Layout[&BB] = N++;
+  }
+  return Layout.lookup(A) < Layout.lookup(B);
+}
+
 BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock *Side,
-                                                  const CondInfo &CI) {
+                                                  const CondInfo &CI, Spine *Record) {
   Evidence E;
   Loop *Inner = LI.getLoopFor(Branch);
   DenseMap<const Value *, Value *> Slots; // alloca -> last stored value on the path
@@ -296,6 +337,11 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
   for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
     if (!Seen.insert(BB).second)
       break;
+    if (Record) {
+      Record->Blocks.insert(BB);
+      if (E.Work == 0)
+        Record->Empty.insert(BB);
+    }
     if (Inner && !Left) {
       if (!Inner->contains(BB)) {
         E.Break = true;
@@ -313,6 +359,8 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
       if (isFreeInst(I))
         continue;
       ++E.Cost;
+      if (isWork(I))
+        ++E.Work;
       if (auto *St = dyn_cast<StoreInst>(&I)) {
         Slots[stripPtr(St->getPointerOperand())] = St->getValueOperand();
       } else if (auto *MC = dyn_cast<MemTransferInst>(&I)) {
@@ -358,13 +406,18 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
       if (auto *Br = dyn_cast<BranchInst>(&I)) {
         if (Br->isUnconditional())
           Next = Br->getSuccessor(0);
-        else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition())))
+        else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
           Next = Br->getSuccessor(C->isZero() ? 1 : 0);
-        else
+          if (Record)
+            Record->Dispatch.insert(BB);
+        } else
           Next = hammockJoin(Br, Left ? nullptr : Inner); // `if (c) {...}` that rejoins: a log line
       } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
-        if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition())))
+        if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition()))) {
           Next = Sw->findCaseValue(C)->getCaseSuccessor();
+          if (Record)
+            Record->Dispatch.insert(BB);
+        }
       } else if (auto *II = dyn_cast<InvokeInst>(&I)) {
         Next = II->getNormalDest();
       }
@@ -374,12 +427,215 @@ BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock
   return E;
 }
 
+// Rule (6): the error side explored as a bounded DAG. Like walk(), but a conditional
+// branch that is neither slot-resolved nor a re-joining hammock forks the path (both
+// successors are explored; switches on real values fork over all cases), and a path
+// stops when it reaches a block the other side's straight walk also reaches (it has
+// re-joined: what follows is common to both sides) -- except blocks the other side
+// left through a clang cleanup/retval dispatch, where the paths only share code and
+// this path's own slot values decide where it goes. Each path keeps its own slot
+// values and visits at most MaxPathBlocks blocks; all paths together visit at most
+// DagBlockFactor * MaxPathBlocks blocks. Evidence of every path is united.
+static constexpr unsigned DagBlockFactor = 4;
+
+BranchClassifier::DagEvidence BranchClassifier::walkDag(BasicBlock *Branch,
+                                                        BasicBlock *Side,
+                                                        const CondInfo &CI,
+                                                        const Spine &Other,
+                                                        Spine *Record) {
+  DagEvidence D;
+  Evidence &E = D.Any;
+  Loop *Inner = LI.getLoopFor(Branch);
+  Argument *SRet = nullptr;
+  for (Argument &A : F.args())
+    if (A.hasStructRetAttr())
+      SRet = &A;
+
+  struct PathState {
+    BasicBlock *BB = nullptr;
+    DenseMap<const Value *, Value *> Slots;
+    SmallPtrSet<BasicBlock *, 16> Seen;
+    bool CopiesTested = false, Left = false, Work = false;
+  };
+  SmallVector<PathState, 8> Stack;
+  Stack.emplace_back();
+  Stack.back().BB = Side;
+  unsigned Budget = DagBlockFactor * Opts.MaxPathBlocks;
+
+  while (!Stack.empty() && Budget) {
+    PathState P = std::move(Stack.back());
+    Stack.pop_back();
+    auto Resolve = [&](Value *V) {
+      for (unsigned I = 0; I < 8 && V; ++I) {
+        if (isa<CastInst>(V)) {
+          V = cast<CastInst>(V)->getOperand(0);
+          continue;
+        }
+        auto *LdI = dyn_cast<LoadInst>(V);
+        if (!LdI)
+          break;
+        auto It = P.Slots.find(stripPtr(LdI->getPointerOperand()));
+        if (It == P.Slots.end())
+          break;
+        V = It->second;
+      }
+      return V;
+    };
+    auto DerivedFromTested = [&](Value *V) {
+      if (CI.Tested.count(V))
+        return true;
+      if (auto *LdI = dyn_cast_or_null<LoadInst>(V))
+        return CI.Tested.count(stripPtr(LdI->getPointerOperand())) != 0;
+      return false;
+    };
+
+    while (P.BB && Budget) {
+      BasicBlock *BB = P.BB;
+      P.BB = nullptr;
+      --Budget;
+      if (P.Seen.size() >= Opts.MaxPathBlocks || !P.Seen.insert(BB).second)
+        break;
+      if (Record) {
+        Record->Blocks.insert(BB);
+        if (!P.Work)
+          Record->Empty.insert(BB);
+      }
+      bool Common = Other.Blocks.count(BB) != 0;
+      if (Common) {
+        if (Other.Empty.count(BB))
+          D.RejoinEmpty = true;
+        // A shared `return` block returns whatever this path stored in the retval slot.
+        if (!Other.Dispatch.count(BB) && !isa<ReturnInst>(BB->getTerminator()))
+          break; // re-joined the other side
+      }
+      if (Inner && !P.Left) {
+        if (!Inner->contains(BB)) {
+          E.Break = true;
+          P.Left = true;
+        } else {
+          bool Hit = false;
+          for (Loop *L = Inner; L && !Hit; L = L->getParentLoop())
+            Hit = BB == L->getHeader() || L->isLoopLatch(BB);
+          if (Hit) {
+            E.Cont = true;
+            break;
+          }
+        }
+      }
+      for (Instruction &I : *BB) {
+        if (isFreeInst(I))
+          continue;
+        if (!Common && isWork(I))
+          D.Work = P.Work = true;
+        if (auto *St = dyn_cast<StoreInst>(&I)) {
+          P.Slots[stripPtr(St->getPointerOperand())] = St->getValueOperand();
+        } else if (auto *MC = dyn_cast<MemTransferInst>(&I)) {
+          if (CI.Tested.count(stripPtr(MC->getRawSource())))
+            P.CopiesTested = true;
+        } else if (auto *CB = dyn_cast<CallBase>(&I)) {
+          if (isRealCall(CB)) {
+            bool HasTested = false, HasSRet = false;
+            for (Value *Arg : CB->args()) {
+              Value *S = stripPtr(Arg);
+              HasTested |= CI.Tested.count(S) != 0;
+              HasSRet |= SRet && S == SRet;
+            }
+            if (HasTested && HasSRet)
+              P.CopiesTested = true;
+          }
+        }
+        if (!I.isTerminator())
+          continue;
+        if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
+          E.Ret = true;
+          Value *RV = Ret->getReturnValue();
+          if (!RV) {
+            E.Propagates |= P.CopiesTested && SRet;
+            break;
+          }
+          Value *R = Resolve(RV);
+          if (DerivedFromTested(R) || P.CopiesTested)
+            E.Propagates = true;
+          Type *RT = F.getReturnType();
+          if (auto *C = dyn_cast_or_null<ConstantInt>(R)) {
+            if (RT->isIntegerTy(1) || C->getType()->isIntegerTy(1))
+              E.RetErrConst |= C->isZero();
+            else if (C->isNegative())
+              E.RetErrConst = true;
+            else if (!C->isZero())
+              E.RetNonZero = true;
+          } else if (R && isa<ConstantPointerNull>(R)) {
+            E.RetErrConst = true;
+          }
+          break;
+        }
+        auto Fork = [&](ArrayRef<BasicBlock *> Succs) {
+          SmallPtrSet<BasicBlock *, 8> Uniq;
+          bool First = true;
+          for (BasicBlock *S : Succs) {
+            if (!Uniq.insert(S).second)
+              continue;
+            if (First) {
+              P.BB = S;
+              First = false;
+              continue;
+            }
+            PathState Q;
+            Q.BB = S;
+            Q.Slots = P.Slots;
+            Q.Seen = P.Seen;
+            Q.CopiesTested = P.CopiesTested;
+            Q.Left = P.Left;
+            Q.Work = P.Work;
+            Stack.push_back(std::move(Q));
+          }
+        };
+        if (auto *Br = dyn_cast<BranchInst>(&I)) {
+          if (Br->isUnconditional()) {
+            P.BB = Br->getSuccessor(0);
+          } else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
+            P.BB = Br->getSuccessor(C->isZero() ? 1 : 0);
+            if (Record)
+              Record->Dispatch.insert(BB);
+          } else {
+            bool ArmWork = false;
+            BasicBlock *J = hammockJoin(Br, P.Left ? nullptr : Inner, &ArmWork);
+            if (J && isa<ReturnInst>(J->getTerminator()))
+              J = nullptr; // arms that meet only at the return: what they return differs
+            if (J) {
+              P.BB = J;
+              if (ArmWork && !Common)
+                D.Work = P.Work = true;
+            } else {
+              // A real decision: the side may go either way.
+              Fork({Br->getSuccessor(1), Br->getSuccessor(0)});
+            }
+          }
+        } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
+          if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition()))) {
+            P.BB = Sw->findCaseValue(C)->getCaseSuccessor();
+            if (Record)
+              Record->Dispatch.insert(BB);
+          } else {
+            SmallVector<BasicBlock *, 8> Succs(successors(BB));
+            std::reverse(Succs.begin(), Succs.end());
+            Fork(Succs);
+          }
+        } else if (auto *II = dyn_cast<InvokeInst>(&I)) {
+          P.BB = II->getNormalDest();
+        }
+      }
+    }
+  }
+  return D;
+}
+
 // A conditional branch on the walked path whose two sides are straight-line (unconditional
 // branches and invoke normal edges only, no return, no loop header/latch, not leaving
 // the innermost loop) and meet again -- `if (!logEnabled(l)) {} else LogLine(l) << ...`,
 // `if (verbose) print(...)` -- does not decide where the side ends: the walk continues at
 // the join. Anything else (a nested decision, a return on one side) stops the walk.
-BasicBlock *BranchClassifier::hammockJoin(BranchInst *Br, Loop *Inner) {
+BasicBlock *BranchClassifier::hammockJoin(BranchInst *Br, Loop *Inner, bool *ArmWork) {
   auto Chain = [&](BasicBlock *Start, SmallVectorImpl<BasicBlock *> &Out) {
     BasicBlock *BB = Start;
     for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
@@ -406,8 +662,17 @@ BasicBlock *BranchClassifier::hammockJoin(BranchInst *Br, Loop *Inner) {
   Chain(Br->getSuccessor(0), A);
   Chain(Br->getSuccessor(1), B);
   for (BasicBlock *X : B)
-    if (std::find(A.begin(), A.end(), X) != A.end())
+    if (std::find(A.begin(), A.end(), X) != A.end()) {
+      if (ArmWork)
+        for (SmallVectorImpl<BasicBlock *> *Arm : {&A, &B})
+          for (BasicBlock *Y : *Arm) {
+            if (Y == X)
+              break;
+            for (Instruction &I : *Y)
+              *ArmWork |= !isFreeInst(I) && isWork(I);
+          }
       return X;
+    }
   return nullptr;
 }
 
@@ -426,6 +691,75 @@ bool BranchClassifier::isLoopOwnTest(BranchInst *BI) {
     return false;
   DebugLoc Start = L->getStartLoc();
   return Start && lineOf(BI) == Start.getLine();
+}
+
+// `if (a() || b())`, `if (a() && b())`: the branch on a() has a successor that only
+// evaluates the rest of the condition -- its straight continuation ends in a conditional
+// branch to the other successor, or the value is merged in an i1 phi. Which side of a() is the error side then says little;
+// rules (6)-(8) leave such branches alone.
+bool BranchClassifier::isCompound(BranchInst *BI) {
+  // `bool b = a() || c()` (and some `if (a() || c())` at -O1+): the short circuit is
+  // materialised as an i1 phi taking a constant from the branch's block.
+  for (BasicBlock *S : successors(BI->getParent()))
+    for (PHINode &Phi : S->phis())
+      if (Phi.getType()->isIntegerTy(1))
+        if (isa<ConstantInt>(Phi.getIncomingValueForBlock(BI->getParent())))
+          return true;
+  for (unsigned I = 0; I < 2; ++I) {
+    BasicBlock *BB = BI->getSuccessor(I), *Other = BI->getSuccessor(1 - I);
+    for (unsigned Step = 0; BB && Step < 4; ++Step) {
+      Instruction *T = BB->getTerminator();
+      if (auto *II = dyn_cast<InvokeInst>(T)) {
+        BB = II->getNormalDest();
+      } else if (auto *Br = dyn_cast<BranchInst>(T)) {
+        if (Br->isUnconditional()) {
+          BB = Br->getSuccessor(0);
+          continue;
+        }
+        if (Br->getSuccessor(0) == Other || Br->getSuccessor(1) == Other)
+          return true;
+        break;
+      } else {
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+// A state query: a const member function (Itanium `_ZNK` mangling) that takes nothing but
+// its receiver, called on an object that is not itself a call result held in a local
+// (`buf_.empty()`, `conn->isOpen()`, `pkt.data.empty()`; but `st.ok()` for
+// `Status st = f()` is not one).
+// Its false result is usually a state, not a failure: rule (8) ignores it.
+bool BranchClassifier::isStateQuery(const CondInfo &CI) {
+  CallBase *CB = CI.Root;
+  Function *Callee = CB ? CB->getCalledFunction() : nullptr;
+  if (!Callee || !Callee->getName().startswith("_ZNK") || CB->arg_size() != 1)
+    return false;
+  auto *A = dyn_cast<AllocaInst>(CB->getArgOperand(0)->stripPointerCasts());
+  if (!A)
+    return true; // a member, a field, a global, an object reached through a pointer
+  CondInfo Tmp;
+  SmallVector<User *, 16> Users(A->users());
+  for (unsigned I = 0; I < Users.size() && I < 64; ++I) {
+    User *U = Users[I];
+    if (isa<BitCastInst>(U) || isa<GetElementPtrInst>(U)) {
+      for (User *UU : U->users())
+        Users.push_back(UU);
+      continue;
+    }
+    if (auto *St = dyn_cast<StoreInst>(U))
+      if (stripPtr(St->getPointerOperand()) == A && callSource(St->getValueOperand(), 4, Tmp))
+        return false;
+    if (auto *C = dyn_cast<CallBase>(U))
+      if (C != CB && isRealCall(C))
+        for (unsigned Arg = 0; Arg < C->arg_size(); ++Arg)
+          if (C->paramHasAttr(Arg, Attribute::StructRet) && stripPtr(C->getArgOperand(Arg)) == A)
+            return false;
+  }
+  // A local object that no call produced (a value built here): still a state.
+  return true;
 }
 
 BranchVerdict BranchClassifier::classify(BranchInst *BI) {
@@ -469,6 +803,24 @@ BranchVerdict BranchClassifier::classify(BranchInst *BI) {
       Site = true;
     else
       Site = E.Cost < O.Cost;
+  }
+  if (!Site && !isCompound(BI)) {
+    // Rules (6)-(8): both sides explored as bounded DAGs; the error side's walk stops
+    // where it re-joins what the other side reaches.
+    BasicBlock *ES = OnTrue ? T : Fs, *OS = OnTrue ? Fs : T;
+    Spine None, Other;
+    DagEvidence DO = walkDag(BB, OS, CI, None, &Other);
+    DagEvidence D = walkDag(BB, ES, CI, Other);
+    const Evidence &A = D.Any, &B = DO.Any;
+    if (A.RetErrConst || A.Propagates) {
+      Site = true; // (6) some path of the error side returns an error / the status
+    } else if (laidOutBefore(ES, OS)) {
+      // The error side is the body of the `if`: `if (!ok) {...}`, `if (rc < 0) {...}`.
+      if ((A.Ret && !B.Ret) || (A.Cont && !B.Cont) || (A.Break && !B.Break))
+        Site = true; // (7) some path leaves in a way no path of the other side does
+      else if (D.Work && D.RejoinEmpty && !isStateQuery(CI))
+        Site = true; // (8) handles the failure, then carries on where the other side goes
+    }
   }
   if (Site) {
     V.Kind = CSNAKE_KIND_ERROR_RETURN;

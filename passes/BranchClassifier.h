@@ -9,6 +9,7 @@
 #ifndef CSNAKE_PASS_BRANCHCLASSIFIER_H
 #define CSNAKE_PASS_BRANCHCLASSIFIER_H
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -56,18 +57,43 @@ private:
     bool Cont = false, Break = false;
     unsigned Cost = 0;
     int primary() const { return Ret ? 3 : Cont ? 2 : Break ? 1 : 0; }
+    // Side-effecting instructions on the walked path (real calls, stores/memory
+    // intrinsics whose destination is not a local alloca).
+    unsigned Work = 0;
+  };
+  /// What the other side's DAG walk reached, as seen by the error side's walk (rule 6).
+  struct Spine {
+    llvm::SmallPtrSet<const llvm::BasicBlock *, 16> Blocks;   // every block walked
+    llvm::SmallPtrSet<const llvm::BasicBlock *, 16> Empty;    // entered with Work == 0
+    llvm::SmallPtrSet<const llvm::BasicBlock *, 16> Dispatch; // left by a slot-resolved
+                                                              // switch/branch
+  };
+  /// Union of the evidence of all paths of a side explored as a bounded DAG.
+  struct DagEvidence {
+    Evidence Any;              // flags: set when some path has them
+    bool Work = false;         // some path does work before re-joining / exiting
+    bool RejoinEmpty = false;  // some path reaches the other side before its first work
   };
 
   bool analyseCondition(llvm::Value *V, bool Negated, unsigned Depth, CondInfo &CI);
   llvm::CallBase *callSource(llvm::Value *V, unsigned Depth, CondInfo &CI);
-  Evidence walk(llvm::BasicBlock *Branch, llvm::BasicBlock *Side, const CondInfo &CI);
-  llvm::BasicBlock *hammockJoin(llvm::BranchInst *Br, llvm::Loop *Inner);
+  Evidence walk(llvm::BasicBlock *Branch, llvm::BasicBlock *Side, const CondInfo &CI,
+                Spine *Record = nullptr);
+  DagEvidence walkDag(llvm::BasicBlock *Branch, llvm::BasicBlock *Side, const CondInfo &CI,
+                      const Spine &Other, Spine *Record = nullptr);
+  bool isCompound(llvm::BranchInst *BI);
+  bool isStateQuery(const CondInfo &CI);
+  bool isWork(const llvm::Instruction &I) const;
+  bool laidOutBefore(const llvm::BasicBlock *A, const llvm::BasicBlock *B);
+  llvm::BasicBlock *hammockJoin(llvm::BranchInst *Br, llvm::Loop *Inner,
+                                bool *ArmWork = nullptr);
   bool isLoopOwnTest(llvm::BranchInst *BI);
 
   llvm::Function &F;
   llvm::LoopInfo &LI;
   const PassOptions &Opts;
   llvm::DenseSet<const llvm::BasicBlock *> MustThrow;
+  llvm::DenseMap<const llvm::BasicBlock *, unsigned> Layout; // lazily filled
 };
 
 } // namespace csnake
