@@ -277,3 +277,28 @@ TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsSurvivesKillNineAndCompletes) {
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND (phase = '' OR reason = '')"),
             std::vector<std::string>{"0"});
 }
+
+TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
+  e2e::TempDir t;
+  std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}},
+                                        {"slow", {MISBEHAVING_BIN, "slow", t.path}},
+                                        {"ok", {MISBEHAVING_BIN, "ok"}}});
+  auto command = [&](const std::string &db) {
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2",
+                                    "--budget", "12", "--jobs", "2", "--seed", "11", "--delays", "1,3"};
+  };
+  std::string source = t.path + "/source.db", replay = t.path + "/replay.db";
+  ASSERT_EQ(run(command(source)).status, 0);
+  std::vector<std::string> args = command(replay);
+  args.insert(args.end(), {"--replay-from", source});
+  Result r = run(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string runs =
+      "SELECT t.name, e.kind, e.fault, e.context, e.delay_ms, r.repeat, r.state, r.outcome FROM runs r JOIN experiments "
+      "e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id ORDER BY r.id";
+  EXPECT_EQ(query(replay, runs), query(source, runs));
+  EXPECT_EQ(query(replay, "SELECT cause, cause_context, effect, type FROM edges ORDER BY 1, 2, 3, 4"),
+            query(source, "SELECT cause, cause_context, effect, type FROM edges ORDER BY 1, 2, 3, 4"));
+  // Nothing ran: no run directories were created for the replay.
+  EXPECT_FALSE(std::filesystem::exists(t.path + "/replay.runs"));
+}
