@@ -10,6 +10,7 @@
 // Environment: CSNAKE_ROOT (project root for site files; default: the nearest ancestor of
 // the first source file holding .git, else the working directory), CSNAKE_CLANG /
 // CSNAKE_CLANGXX (the real compiler; default clang-14 / clang++-14).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -99,6 +100,13 @@ int main(int argc, char **argv) {
                                                       startsWith(argv[1], "-print") || startsWith(argv[1], "-dump")));
   if (!queryOnly) {
     args.push_back("-fpass-plugin=" + plugin);
+    // Compiler caches (ccache, sccache) key on the wrapper and the arguments, not on the
+    // plugin the wrapper loads: a stamp of the plugin file in the arguments makes a new
+    // pass miss the cache instead of handing back objects instrumented by the old one.
+    struct stat ps;
+    if (stat(plugin.c_str(), &ps) == 0)
+      args.push_back("-DCSNAKE_PASS_STAMP=" + std::to_string(ps.st_mtim.tv_sec) + "_" +
+                     std::to_string(ps.st_mtim.tv_nsec) + "_" + std::to_string(ps.st_size));
     args.push_back("-fno-omit-frame-pointer");
     // Hooks are called from the target into the shared runtime: call them through the
     // GOT directly instead of a PLT stub (one indirect jump less per hook call).
