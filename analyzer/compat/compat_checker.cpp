@@ -88,6 +88,17 @@ std::vector<Decision> literalsOf(const PathData &p, const std::set<SiteRef> &fre
 
 }  // namespace
 
+// Sites with a run-wide decision on both sides: site -> (A's value, B's value).
+std::map<SiteRef, std::pair<uint32_t, uint32_t>> sharedInvariants(const JunctionSide &a, const JunctionSide &b,
+                                                                  const std::set<SiteRef> &free) {
+  std::map<SiteRef, std::pair<uint32_t, uint32_t>> out;
+  for (const auto &[site, va] : a.invariants) {
+    auto vb = b.invariants.find(site);
+    if (vb != b.invariants.end() && !free.count(site)) out[site] = {va, vb->second};
+  }
+  return out;
+}
+
 JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const JunctionSide &b,
                           const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs) {
   JunctionResult r;
@@ -124,6 +135,14 @@ JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const Junc
     }
     s.add(z3::mk_or(choices));
   }
+  // Run-wide facts count only where both sides have one: a decision the incoming fault
+  // changed varies on side A (its profile disagrees), so it never blocks a stitch; a
+  // configuration flag is fixed on both sides and must agree.
+  for (const auto &[site, value] : sharedInvariants(a, b, free))
+    for (uint32_t v : {value.first, value.second}) {
+      z3::expr x = enc.boolOf(site);
+      s.add(v ? x : !x);
+    }
   for (const z3::expr &e : enc.background) s.add(e);
   z3::check_result res = s.check();
   if (res == z3::sat) {
@@ -145,7 +164,10 @@ JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const Junc
   z3::expr_vector assumptions(ctx);
   std::map<std::string, std::pair<std::string, Decision>> byName;
   for (const JunctionSide *side : {&a, &b}) {
-    for (const Decision &d : literalsOf(*top(*side), free)) {
+    std::vector<Decision> lits = literalsOf(*top(*side), free);
+    for (const auto &[site, values] : sharedInvariants(a, b, free))
+      lits.push_back({site, side == &a ? values.first : values.second});
+    for (const Decision &d : lits) {
       std::string name = "t" + side->label + "_" + d.site + "_" + std::to_string(d.value);
       if (byName.count(name)) continue;
       z3::expr t = ctx.bool_const(name.c_str());
@@ -245,6 +267,7 @@ std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, cons
     } else {
       s.paths = pathsAt(*xi->second, s.runs, junction, "", opts_.maxPathsPerSide);
     }
+    s.invariants = invariantsAt(*xi->second, s.runs, junction);
     out.push_back(std::move(s));
   }
   return out;
@@ -265,8 +288,40 @@ std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, cons
     s.test = xi->second->testName;
     s.runs = runIds(f.evidence);
     s.paths = pathsAt(*xi->second, s.runs, junction, e.cause, opts_.maxPathsPerSide);
+    s.invariants = invariantsAt(*xi->second, s.runs, junction);
     out.push_back(std::move(s));
   }
+  return out;
+}
+
+std::map<SiteRef, uint32_t> CompatChecker::invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,
+                                                        const SiteRef &junction) const {
+  // Every decision recorded at J in the side's runs and in the profile runs of its test;
+  // a site whose recorded decisions all agree is an invariant. The profile is included so
+  // a decision the injected fault itself changed (a new retry branch) never counts.
+  std::map<SiteRef, std::set<uint32_t>> seen;
+  auto collect = [&](const RunData &r) {
+    for (const auto &[key, sigs] : r.paths) {
+      if (key.first != junction) continue;
+      for (const auto &[sig, p] : sigs)
+        for (const Decision &d : p.decisions)
+          if (d.value <= 1) seen[d.site].insert(d.value);
+    }
+  };
+  for (const RunData &r : x.runs)
+    if (std::find(runs.begin(), runs.end(), r.id) != runs.end()) collect(r);
+  bool profiled = false;
+  for (const ExperimentData &p : data_.experiments)
+    if (p.kind == "profile" && p.testId == x.testId)
+      for (const RunData &r : p.runs)
+        if (r.state == "done") {
+          collect(r);
+          profiled = true;
+        }
+  std::map<SiteRef, uint32_t> out;
+  if (!profiled) return out;  // without a baseline nothing is known to be run-wide
+  for (const auto &[site, values] : seen)
+    if (values.size() == 1) out[site] = *values.begin();
   return out;
 }
 

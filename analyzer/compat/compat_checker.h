@@ -37,6 +37,10 @@ struct JunctionSide {
   std::string test;
   std::vector<int64_t> runs;
   std::vector<PathData> paths;
+  // Decisions that never vary at J in this side's runs nor in the profile runs of its test
+  // (a configuration flag, a mode): facts of the whole run, not of one iteration. The two
+  // sides must agree on them, whichever of their paths is chosen.
+  std::map<SiteRef, uint32_t> invariants;
 };
 
 struct CoreLiteral {
@@ -76,6 +80,8 @@ class CompatChecker {
  private:
   std::vector<JunctionSide> incomingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::vector<JunctionSide> outgoingSides(const CausalEdge &e, const SiteRef &junction) const;
+  std::map<SiteRef, uint32_t> invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,
+                                           const SiteRef &junction) const;
 
   const CampaignData &data_;
   const std::vector<Effect> &effects_;

@@ -47,6 +47,36 @@ void build(CampaignBuilder &b, uint32_t b1InTB) {
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
 
+// Like build(), but the junction at L2 conflicts only in a configuration flag C (branch
+// `cfg_.fast_failover`) that is fixed for the whole run: TA always takes it one way, TB the
+// other, in profiles and injections alike. The paths that carry the stitch never decide
+// C, so only the run-wide facts can reject it.
+constexpr uint64_t C = 0x3003;
+void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInTB) {
+  b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
+  b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
+  b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
+  b.site(T2, SiteKind::Throw, "src/node.cpp", 22, "Node::flush()", "rc < 0", L2);
+  b.site(B1, SiteKind::Branch, "src/node.cpp", 25, "Node::flush()", "pending_ > 0", L2);
+  b.site(C, SiteKind::Branch, "src/node.cpp", 27, "Node::flush()", "cfg_.fast_failover", L2);
+  b.site(B2, SiteKind::Branch, "src/node.cpp", 15, "Node::run()", "leader_", L1);
+  auto prof = [](uint32_t flag) {
+    Trace t(false);
+    t.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L2, 0xB, {{B1, 0}, {C, flag}});
+    return t;
+  };
+  b.profile("TA", {prof(flagInTA), prof(flagInTA), prof(flagInTA)});
+  b.profile("TB", {prof(flagInTB), prof(flagInTB), prof(flagInTB)});
+  Trace x1;
+  x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTA}});
+  x1.path(L2, 0x51, {{B1, 1}}).event(T1, L1, 1, 1);
+  b.inject("TA", T1, L1, {x1, x1, x1});
+  Trace x2;
+  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{B2, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
+  x2.path(L2, 0xB2, {{T2, 1}, {B1, 1}}).event(T2, L2, 1, 1);
+  b.inject("TB", T2, L2, {x2, x2, x2});
+}
+
 int64_t count(Database &db, const std::string &table) {
   Statement q = db.prepare("SELECT COUNT(*) FROM " + table);
   q.step();
@@ -140,4 +170,23 @@ TEST(Pipeline, DatabaseWithoutRunsOrAnalysis) {
   } catch (const std::runtime_error &e) {
     EXPECT_NE(std::string(e.what()).find("not analysed yet"), std::string::npos);
   }
+}
+
+TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
+  {
+    CampaignBuilder b;
+    buildConfigConflict(b, 1, 1);
+    AnalysisResult r = analyzeDatabase(b.store().db(), {});
+    ASSERT_EQ(r.cycles.size(), 1u);
+    EXPECT_EQ(r.cycles[0].verdict, "compatible") << "both tests run with the same configuration";
+  }
+  CampaignBuilder b;
+  buildConfigConflict(b, 1, 0);
+  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  ASSERT_EQ(r.cycles.size(), 1u);
+  EXPECT_EQ(r.cycles[0].verdict, "rejected");
+  const auto &why = r.cycles[0].evidence["rejected_junctions"];
+  ASSERT_GE(why.size(), 1u);
+  std::string core = why[0]["core"].dump();
+  EXPECT_NE(core.find("src/node.cpp:27 `cfg_.fast_failover`"), std::string::npos) << core;
 }
