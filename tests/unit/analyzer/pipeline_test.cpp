@@ -50,15 +50,16 @@ void build(CampaignBuilder &b, uint32_t b1InTB) {
 // Like build(), but the junction at L2 conflicts only in a configuration flag C (branch
 // `cfg_.fast_failover`) that is fixed for the whole run: TA always takes it one way, TB the
 // other, in profiles and injections alike. The paths that carry the stitch never decide
-// C, so only the run-wide facts can reject it.
+// C, so only the run-wide facts can reject it. (The pass renders a member condition as
+// "this.field.field".)
 constexpr uint64_t C = 0x3003;
-void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInTB) {
+void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInTB, const char *detail = "this.field.field") {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
   b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
   b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
   b.site(T2, SiteKind::Throw, "src/node.cpp", 22, "Node::flush()", "rc < 0", L2);
   b.site(B1, SiteKind::Branch, "src/node.cpp", 25, "Node::flush()", "pending_ > 0", L2);
-  b.site(C, SiteKind::Branch, "src/node.cpp", 27, "Node::flush()", "cfg_.fast_failover", L2);
+  b.site(C, SiteKind::Branch, "src/node.cpp", 27, "Node::flush()", detail, L2);
   b.site(B2, SiteKind::Branch, "src/node.cpp", 15, "Node::run()", "leader_", L1);
   auto prof = [](uint32_t flag) {
     Trace t(false);
@@ -180,6 +181,14 @@ TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
     ASSERT_EQ(r.cycles.size(), 1u);
     EXPECT_EQ(r.cycles[0].verdict, "compatible") << "both tests run with the same configuration";
   }
+  {
+    // The same disagreement on a workload-dependent condition is not a run-wide fact.
+    CampaignBuilder b;
+    buildConfigConflict(b, 1, 0, "queue.size() < n");
+    AnalysisResult r = analyzeDatabase(b.store().db(), {});
+    ASSERT_EQ(r.cycles.size(), 1u);
+    EXPECT_EQ(r.cycles[0].verdict, "compatible");
+  }
   CampaignBuilder b;
   buildConfigConflict(b, 1, 0);
   AnalysisResult r = analyzeDatabase(b.store().db(), {});
@@ -188,5 +197,5 @@ TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
   const auto &why = r.cycles[0].evidence["rejected_junctions"];
   ASSERT_GE(why.size(), 1u);
   std::string core = why[0]["core"].dump();
-  EXPECT_NE(core.find("src/node.cpp:27 `cfg_.fast_failover`"), std::string::npos) << core;
+  EXPECT_NE(core.find("src/node.cpp:27 `this.field.field`"), std::string::npos) << core;
 }
