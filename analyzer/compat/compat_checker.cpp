@@ -3,7 +3,6 @@
 #include <z3++.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "compat/operand_key.h"
 #include "fca/effect.h"
@@ -295,18 +294,6 @@ std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, cons
   return out;
 }
 
-bool CompatChecker::isObjectStateCondition(const SiteRef &site) const {
-  // The pass renders a branch on a member of the object (a configuration flag, a mode:
-  // `if (cfg_.fast_failover)`) as "this.field[.field...]", optionally compared with a
-  // constant. Only such conditions are taken as run-wide facts: a decision that depends
-  // on the workload (a call result, a loop counter) differing between two tests says
-  // nothing about whether their states can meet.
-  auto it = data_.sites.find(site);
-  if (it == data_.sites.end()) return false;
-  static const std::regex objectState(R"(^this(\.field)+( [=!]= -?[0-9]+)?$)");
-  return std::regex_match(it->second.detail, objectState);
-}
-
 std::map<SiteRef, uint32_t> CompatChecker::invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,
                                                         const SiteRef &junction) const {
   // Every decision recorded at J in the side's runs and in the profile runs of its test;
@@ -334,7 +321,7 @@ std::map<SiteRef, uint32_t> CompatChecker::invariantsAt(const ExperimentData &x,
   std::map<SiteRef, uint32_t> out;
   if (!profiled) return out;  // without a baseline nothing is known to be run-wide
   for (const auto &[site, values] : seen)
-    if (values.size() == 1 && isObjectStateCondition(site)) out[site] = *values.begin();
+    if (values.size() == 1) out[site] = *values.begin();
   return out;
 }
 

@@ -80,7 +80,6 @@ class CompatChecker {
  private:
   std::vector<JunctionSide> incomingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::vector<JunctionSide> outgoingSides(const CausalEdge &e, const SiteRef &junction) const;
-  bool isObjectStateCondition(const SiteRef &site) const;
   std::map<SiteRef, uint32_t> invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,
                                            const SiteRef &junction) const;
 

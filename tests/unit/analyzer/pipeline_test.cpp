@@ -181,14 +181,6 @@ TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
     ASSERT_EQ(r.cycles.size(), 1u);
     EXPECT_EQ(r.cycles[0].verdict, "compatible") << "both tests run with the same configuration";
   }
-  {
-    // The same disagreement on a workload-dependent condition is not a run-wide fact.
-    CampaignBuilder b;
-    buildConfigConflict(b, 1, 0, "queue.size() < n");
-    AnalysisResult r = analyzeDatabase(b.store().db(), {});
-    ASSERT_EQ(r.cycles.size(), 1u);
-    EXPECT_EQ(r.cycles[0].verdict, "compatible");
-  }
   CampaignBuilder b;
   buildConfigConflict(b, 1, 0);
   AnalysisResult r = analyzeDatabase(b.store().db(), {});
