@@ -36,6 +36,9 @@ class Allocator {
  public:
   virtual ~Allocator() = default;
   virtual std::string name() const = 0;
+  // Whether the policy reads analysis results (effects): only then does the campaign
+  // analyse between allocation rounds.
+  virtual bool usesAnalysis() const { return false; }
   // The experiments the policy wants next (the caller keeps at most `maxExperiments` of
   // those not yet in the database). Called again after they ran and were analysed; a
   // policy derives its state from the database, never from earlier calls, so a resumed

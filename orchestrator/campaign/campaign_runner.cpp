@@ -208,7 +208,7 @@ int Campaign::run() {
     end = executeRuns("injection", byId);
     if (end == PhaseEnd::Interrupted) return 130;
     if (end == PhaseEnd::OutOfTime) break;
-    if (opts_.analyze) opts_.analyze(store_->db());
+    if (opts_.analyze && allocator->usesAnalysis()) opts_.analyze(store_->db());
     int64_t used = store_->runCounts("injection").total;
     int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
     if (room <= 0) break;

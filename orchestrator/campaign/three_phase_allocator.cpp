@@ -35,6 +35,7 @@ bool anyMissing(const std::vector<ExperimentPlan> &plans, const ExperimentHistor
 class ThreePhaseAllocator : public Allocator {
  public:
   std::string name() const override { return "3pa"; }
+  bool usesAnalysis() const override { return true; }
 
   std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t) override {
     std::vector<FaultCandidate> cands = faultCandidates(ctx);

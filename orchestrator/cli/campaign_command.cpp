@@ -48,6 +48,7 @@ const char kUsage[] =
     "  --phase-split P1,P2  3PA budget shares of phases 1 and 2 (default 0.5,0.25)\n"
     "  --results DIR        where raw traces go (default: next to the database)\n"
     "  --keep-traces POLICY compressed (default), raw or none\n"
+    "  --no-analysis        do not run `csnake analyze` when the campaign finishes\n"
     "  --replay-from DB     take every run's result from another campaign database instead\n"
     "                       of running it (compare policies on one exhaustive campaign)\n";
 
@@ -55,6 +56,7 @@ const char kUsage[] =
 
 int runCampaignCommand(int argc, char **argv) {
   CampaignOptions o;
+  bool skipAnalysis = false;
   ArgParser args("campaign", kUsage);
   std::string budget, time, jobs, repeats, seed, timeout, delays, split;
   args.value("--build", o.buildDir).value("--tests-file", o.testsFile).value("--db", o.dbPath);
@@ -63,6 +65,7 @@ int runCampaignCommand(int argc, char **argv) {
   args.value("--label", o.label).value("--timeout", timeout).value("--delays", delays).value("--phase-split", split);
   args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
   std::string faults;
+  args.flag("--no-analysis", skipAnalysis);
   args.value("--faults", faults).value("--replay-from", o.replayFrom);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if ((o.buildDir.empty() && o.testsFile.empty()) || o.dbPath.empty()) return args.usageError("--build (or --tests-file) and --db are required");
@@ -131,7 +134,7 @@ int runCampaignCommand(int argc, char **argv) {
   };
   int rc = runCampaign(o, gStop);
   // `csnake analyze` is also run at the end of a finished campaign.
-  if (rc == 0) return analyzeDatabaseFile(o.dbPath, analyzer::AnalysisOptions{}, false, "campaign");
+  if (rc == 0 && !skipAnalysis) return analyzeDatabaseFile(o.dbPath, analyzer::AnalysisOptions{}, false, "campaign");
   return rc;
 }
 
