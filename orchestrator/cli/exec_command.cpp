@@ -1,7 +1,8 @@
 // `csnake exec`: run one command with (optionally) one fault armed and its trace recorded.
 //
 //   csnake exec [--fault ID] [--context LOOP_ID] [--delay-ms N] [--errno NAME]
-//               [--mode once|always|p=X] [--seed N] [--node NAME] --trace-out DIR -- CMD ARGS...
+//               [--mode once|always|p=X] [--seed N] [--skip N] [--node NAME]
+//               --trace-out DIR -- CMD ARGS...
 //
 // Creates DIR (removing csnake artefacts of an earlier run there: *.cstrace, plan.json,
 // once-*.fired, so runs never mix), writes DIR/plan.json when a fault is given, and runs
@@ -41,9 +42,11 @@ void forwardSignal(int sig) {
 void usage(FILE *out) {
   std::fprintf(out,
                "usage: csnake exec [--fault ID] [--context LOOP_ID] [--delay-ms N] [--errno NAME]\n"
-               "                   [--mode once|always|p=X] [--seed N] [--node NAME]\n"
+               "                   [--mode once|always|p=X] [--seed N] [--skip N] [--node NAME]\n"
                "                   --trace-out DIR -- CMD [ARGS...]\n"
-               "Runs CMD with the fault ID armed (if given) and writes its trace into DIR.\n");
+               "Runs CMD with the fault ID armed (if given) and writes its trace into DIR.\n"
+               "--skip N lets the first N matching opportunities of each process pass before\n"
+               "the mode applies (inject in steady state rather than at start-up).\n");
 }
 
 bool parseHex(const std::string &s, uint64_t &out) {
@@ -106,7 +109,7 @@ std::string absolute(const std::string &p) {
 
 int runExecCommand(int argc, char **argv) {
   std::string fault, context, errnoName, mode = "once", traceOut, node;
-  long long delayMs = -1, seed = -1;
+  long long delayMs = -1, seed = -1, skip = -1;
   int i = 1;
   auto need = [&](const char *opt) -> const char * {
     if (i + 1 >= argc) {
@@ -125,7 +128,8 @@ int runExecCommand(int argc, char **argv) {
       usage(stdout);
       return 0;
     } else if (a == "--fault" || a == "--context" || a == "--errno" || a == "--mode" ||
-               a == "--trace-out" || a == "--delay-ms" || a == "--seed" || a == "--node") {
+               a == "--trace-out" || a == "--delay-ms" || a == "--seed" || a == "--skip" ||
+               a == "--node") {
       if (!(v = need(a.c_str()))) return 2;
       if (a == "--fault") fault = v;
       else if (a == "--context") context = v;
@@ -140,7 +144,7 @@ int runExecCommand(int argc, char **argv) {
           std::fprintf(stderr, "csnake exec: %s: not a non-negative integer: %s\n", a.c_str(), v);
           return 2;
         }
-        (a == "--delay-ms" ? delayMs : seed) = n;
+        (a == "--delay-ms" ? delayMs : a == "--skip" ? skip : seed) = n;
       }
     } else {
       std::fprintf(stderr, "csnake exec: unknown option '%s' (the command goes after --)\n", a.c_str());
@@ -164,8 +168,8 @@ int runExecCommand(int argc, char **argv) {
     std::fprintf(stderr, "csnake exec: bad context id '%s'\n", context.c_str());
     return 2;
   }
-  if (fault.empty() && (!context.empty() || delayMs >= 0 || !errnoName.empty())) {
-    std::fprintf(stderr, "csnake exec: --context/--delay-ms/--errno need --fault\n");
+  if (fault.empty() && (!context.empty() || delayMs >= 0 || !errnoName.empty() || skip >= 0)) {
+    std::fprintf(stderr, "csnake exec: --context/--delay-ms/--errno/--skip need --fault\n");
     return 2;
   }
   if (!validMode(mode)) {
@@ -188,6 +192,7 @@ int runExecCommand(int argc, char **argv) {
     if (delayMs >= 0) plan["delay_ms"] = delayMs;
     if (!errnoName.empty()) plan["errno"] = errnoName;
     if (seed >= 0) plan["seed"] = seed;
+    if (skip > 0) plan["skip"] = skip;
     planPath = dir + "/plan.json";
     std::ofstream out(planPath);
     out << plan.dump(2) << "\n";

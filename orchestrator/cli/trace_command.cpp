@@ -12,7 +12,7 @@
 //               "histogram":[[low_iterations,count],...],
 //               "paths":[{"pathsig","count","overflow","decisions":[["0x..site",v],...]}],
 //               + "file","line","function"}],
-//    "receipt": {"has_plan","fault","context","mode","armed","fired","fire_count",
+//    "receipt": {"has_plan","fault","context","mode","skip","armed","fired","fire_count",
 //                "first_fire_ns"}}
 // Records of different processes with the same key (site, context, call site, node) are
 // summed. Decision values: 0 = false, 1 = true, 2 = event (throw / failed call).
@@ -127,6 +127,7 @@ ordered_json receiptJson(const ReceiptRecord &r) {
   j["fault"] = hexId(r.fault);
   j["context"] = hexId(r.context);
   j["mode"] = modeText(r);
+  j["skip"] = r.skip;
   j["armed"] = bool(r.armed);
   j["fired"] = bool(r.fired);
   j["fire_count"] = r.fire_count;
@@ -309,9 +310,11 @@ int runTraceCommand(int argc, char **argv) {
                 p["file"].get<std::string>().c_str());
   std::printf("receipt: plan %s", receipt.has_plan ? "yes" : "none");
   if (receipt.has_plan)
-    std::printf("  fault %s context %s mode %s  armed %s  fired %s  fire_count %llu", hexId(receipt.fault).c_str(),
-                hexId(receipt.context).c_str(), modeText(receipt).c_str(), receipt.armed ? "yes" : "no",
-                receipt.fired ? "yes" : "no", (unsigned long long)receipt.fire_count);
+    std::printf("  fault %s context %s mode %s%s  armed %s  fired %s  fire_count %llu", hexId(receipt.fault).c_str(),
+                hexId(receipt.context).c_str(), modeText(receipt).c_str(),
+                receipt.skip ? (" skip " + std::to_string(receipt.skip)).c_str() : "",
+                receipt.armed ? "yes" : "no", receipt.fired ? "yes" : "no",
+                (unsigned long long)receipt.fire_count);
   std::printf("\n");
   std::printf("events (%zu):\n", ev.size());
   for (const auto &e : ev) {

@@ -20,6 +20,7 @@ bool ArmedFault::draw() {
 }
 
 bool ArmedFault::decide() {
+  if (!pastSkip()) return false;
   switch (plan.mode) {
   case trace::PlanMode::Always: return true;
   case trace::PlanMode::Probability: return draw();
@@ -69,6 +70,7 @@ void ArmedFault::fillReceipt(trace::ReceiptRecord &r) const {
   r.probability = plan.probability;
   r.delay_ms = plan.delayMs;
   r.errno_value = plan.errnoValue;
+  r.skip = plan.skip;
 }
 
 void ArmedFault::resetAfterFork() {
@@ -77,6 +79,7 @@ void ArmedFault::resetAfterFork() {
   fired.store(0);
   fireCount.store(0);
   firstFireNs.store(0);
+  opportunities.store(0);  // skip counts per process
   if (!config().tracing) onceState.store(0);
 }
 

@@ -8,6 +8,12 @@
 // For LOOP (delay) faults the decision is taken per loop invocation at enter: `once`
 // delays every iteration of the first matching invocation, `always` every iteration of
 // every matching invocation, `p=X` each iteration independently with probability X.
+//
+// `skip` N: the first N matching opportunities (the armed site reached in a matching
+// context; for delay faults a matching loop invocation at enter) are let pass, then the
+// mode applies. Counted per process with one atomic (like `once` without a trace dir);
+// with a trace dir `once` claims its O_EXCL file only once this process's counter has
+// passed N. The counter is touched only at the armed site, so other sites pay nothing.
 #pragma once
 
 #include "plan_loader.h"
@@ -24,6 +30,7 @@ struct ArmedFault {
   std::atomic<uint64_t> firstFireNs{0};
   std::atomic<uint32_t> onceState{0};  // 0 = unclaimed, 1 = claimed, 2 = lost/spent
   std::atomic<uint64_t> rngCounter{0};
+  std::atomic<uint64_t> opportunities{0};  // matching opportunities seen (for `skip`)
 
   bool isFault(uint64_t site) const { return plan.present && site == plan.fault; }
   bool contextMatches(uint64_t ctx) const { return plan.context == 0 || plan.context == ctx; }
@@ -31,7 +38,12 @@ struct ArmedFault {
     kind = k;
     armed.store(1, std::memory_order_relaxed);
   }
-  // Mode check; consumes `once`. Call only for the armed site in a matching context.
+  // Counts one matching opportunity; true once more than `plan.skip` were seen.
+  bool pastSkip() {
+    return plan.skip == 0 || opportunities.fetch_add(1, std::memory_order_relaxed) >= plan.skip;
+  }
+  // Skip, then mode check; consumes `once`. Call only for the armed site in a matching
+  // context, once per opportunity.
   bool decide();
   // Probability draw only (p= mode), used per iteration by delay faults.
   bool draw();

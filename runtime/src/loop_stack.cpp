@@ -118,7 +118,7 @@ LoopEntry *push(ThreadState *ts, uint64_t id, uintptr_t frame) {
   ArmedFault &af = armedFault();
   if (af.isFault(id) && af.plan.delayMs &&
       (af.plan.context == 0 || af.plan.context == id || af.plan.context == e.parent)) {
-    if (af.plan.mode == trace::PlanMode::Probability) e.delayEach = true;
+    if (af.plan.mode == trace::PlanMode::Probability) e.delayEach = af.pastSkip();
     else e.delay = af.decide();
   }
   ts->depth.store(d + 1, std::memory_order_release);

@@ -135,6 +135,14 @@ bool parsePlan(const std::string &text, Plan &out, std::string &problem) {
         throw std::string("bad \"seed\" (expected an integer)");
       p.seed = j["seed"].get<uint64_t>();
     }
+    if (j.contains("skip")) {
+      const json &k = j["skip"];
+      bool ok = k.is_number_unsigned() ||
+                (k.is_number_integer() && k.get<int64_t>() >= 0);
+      if (!ok || k.get<uint64_t>() > kMaxPlanSkip)
+        throw std::string("bad \"skip\" (expected an integer 0..1000000000000)");
+      p.skip = k.get<uint64_t>();
+    }
   } catch (const std::string &m) {
     problem = m;
     return false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <dirent.h>
 #include <fstream>
@@ -97,7 +98,11 @@ TraceFile TraceFile::decode(const std::string &name, const void *data, size_t si
       break;
     case SectionType::Stats: f.stats = sec.take<StatsRecord>("stats record"); break;
     case SectionType::Receipt:
-      f.receipt = sec.take<ReceiptRecord>("receipt record");
+      // The receipt grew (skip): older, shorter receipts decode with the new fields 0.
+      if (sec.remaining() < offsetof(ReceiptRecord, skip))
+        fail(name, "malformed: receipt record runs past its section");
+      f.receipt = ReceiptRecord{};
+      std::memcpy(&f.receipt, sec.here(), std::min<size_t>(sec.remaining(), sizeof(ReceiptRecord)));
       f.hasReceipt = true;
       break;
     case SectionType::Events:

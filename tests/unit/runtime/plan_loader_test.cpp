@@ -71,6 +71,27 @@ TEST(PlanLoader, Errors) {
             "bad \"delay_ms\" (expected an integer 0..3600000)");
 }
 
+TEST(PlanLoader, Skip) {
+  Plan p;
+  std::string problem;
+  ASSERT_TRUE(csnake::rt::parsePlan(R"({"version":1,"fault":"0x5"})", p, problem));
+  EXPECT_EQ(p.skip, 0u);
+  ASSERT_TRUE(csnake::rt::parsePlan(R"({"version":1,"fault":"0x5","skip":0})", p, problem));
+  EXPECT_EQ(p.skip, 0u);
+  ASSERT_TRUE(csnake::rt::parsePlan(R"({"version":1,"fault":"0x5","mode":"always","skip":7})", p, problem));
+  EXPECT_EQ(p.skip, 7u);
+  EXPECT_EQ(p.mode, PlanMode::Always);
+  ASSERT_TRUE(csnake::rt::parsePlan(R"({"version":1,"fault":"0x5","skip":1000000000000})", p, problem));
+  EXPECT_EQ(p.skip, csnake::rt::kMaxPlanSkip);
+  const char *bad = "bad \"skip\" (expected an integer 0..1000000000000)";
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":-1})"), bad);
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":2.5})"), bad);
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":"3"})"), bad);
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":null})"), bad);
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":1000000000001})"), bad);
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","skip":18446744073709551615})"), bad);
+}
+
 TEST(PlanLoader, MissingFile) {
   Plan p;
   std::string problem;

@@ -252,6 +252,51 @@ TEST(RuntimeArming, OnceFiresExactlyOnce) {
   EXPECT_NE(f.events[0].callsig, f.events[1].callsig);
 }
 
+TEST(RuntimeArming, SkipLetsTheFirstOpportunitiesPass) {
+  TempDir d;
+  // once + skip 7: reaches 1..7 pass, the 8th (third of the second call) fires.
+  std::string plan =
+      writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"once","skip":7})");
+  auto r = runChild(traceEnv(d, plan), [] {
+    Module m(allSites());
+    m.registerNow();
+    CHILD_CHECK(loopWithGuard(5, 0) == 0);
+    CHILD_CHECK(loopWithGuard(5, 0) == 1);
+    CHILD_CHECK(loopWithGuard(5, 0) == 0);
+    return 0;
+  });
+  EXPECT_TRUE(r.exitedWith(0)) << r.err;
+  TraceFile f = onlyTrace(d);
+  ASSERT_TRUE(f.hasReceipt);
+  EXPECT_EQ(f.receipt.skip, 7u);
+  EXPECT_EQ(f.receipt.fire_count, 1u);
+  // always + skip 3: 10 reaches, the last 7 fire.
+  TempDir d2;
+  std::string plan2 =
+      writePlan(d2, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"always","skip":3})");
+  auto r2 = runChild(traceEnv(d2, plan2), [] {
+    Module m(allSites());
+    m.registerNow();
+    CHILD_CHECK(loopWithGuard(5, 0) == 2);
+    CHILD_CHECK(loopWithGuard(5, 0) == 5);
+    return 0;
+  });
+  EXPECT_TRUE(r2.exitedWith(0)) << r2.err;
+  EXPECT_EQ(onlyTrace(d2).receipt.fire_count, 7u);
+}
+
+TEST(RuntimePlan, BadSkipExitsWithDistinctCode) {
+  TempDir d;
+  std::string plan = writePlan(d, R"({"version":1,"fault":"0x12","skip":-2})");
+  auto r = runChild(traceEnv(d, plan), [] {
+    Module m(allSites());
+    m.registerNow();
+    return 0;
+  });
+  EXPECT_TRUE(r.exitedWith(CSNAKE_EXIT_BAD_PLAN)) << r.status << " " << r.err;
+  EXPECT_EQ(r.err, "csnake: plan " + plan + ": bad \"skip\" (expected an integer 0..1000000000000)\n");
+}
+
 TEST(RuntimeArming, AlwaysFiresEveryTimeAndHonoursTheFaultSide) {
   TempDir d;
   std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kErrBranch) + R"(","mode":"always"})");

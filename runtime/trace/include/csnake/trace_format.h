@@ -113,6 +113,9 @@ struct ReceiptRecord {
   double probability;    // for PlanMode::Probability
   uint32_t delay_ms;
   int32_t errno_value;
+  // Appended later: a reader takes min(section size, sizeof) bytes and zero-fills the
+  // rest, so traces written before this field decode with skip 0.
+  uint64_t skip;         // plan "skip": matching opportunities let pass first
 };
 
 // Per (site, context loop, call-site signature, node).
