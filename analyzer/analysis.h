@@ -19,6 +19,7 @@ struct AnalysisOptions {
   FcaOptions fca;
   ChainSearchOptions search;
   CompatOptions compat;
+  ContinuationRule continuation = ContinuationRule::Reach;  // graph/continuation.h
 };
 
 // One cycle found by the search, with its junction verdicts.

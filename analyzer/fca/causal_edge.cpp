@@ -20,6 +20,8 @@ std::vector<CausalEdge> buildEdges(const std::vector<Effect> &effects) {
     e.effects.push_back(i);
     e.experiments.insert(f.experimentId);
     e.tests.insert(f.testId);
+    e.reached.insert(f.reached.begin(), f.reached.end());
+    e.failed.insert(f.failed.begin(), f.failed.end());
   }
   std::vector<CausalEdge> out;
   for (auto &kv : byKey) {

@@ -22,6 +22,8 @@ struct CausalEdge {
   EffectType type = EffectType::E;
   std::vector<size_t> effects;  // indices into the effect list
   std::set<int64_t> experiments, tests;
+  // E edges: the union of the supporting effects' `reached` / `failed` sites (effect.h).
+  std::set<SiteRef> reached, failed;
   nlohmann::json evidence(const std::vector<Effect> &all, const CampaignData &data) const;
 };
 

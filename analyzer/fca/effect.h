@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "store/run_data.h"
@@ -22,6 +23,12 @@ struct Effect {
   SiteRef site;     // the loop the effect is in (E of a new event: the event's context loop)
   SiteRef callsig;  // "" when the effect is not per call site (new fault events)
   std::string rule;  // new_path, new_event, more_iterations, new_loop, parent_delay
+  // E effects: what the new behaviour touches in the effect loop, for the continuation
+  // rule of the stitching grammar (graph/continuation.h). `reached`: every site decided
+  // in a new path (and the site of a new event); `failed`: fault sites whose failure
+  // happened on its own in the new behaviour (a new fault event, an event decision, or a
+  // THROW/ERROR_RETURN guard decided on its fault side in a new path).
+  std::set<SiteRef> reached, failed;
   nlohmann::json evidence;
 };
 

@@ -19,6 +19,8 @@
 //    per invocation in the injection runs. A child absent from the profiles has TVD 1.
 #include "fca/effect_detector.h"
 
+#include "csnake/abi.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -67,6 +69,8 @@ bool EffectDetector::isDelayFault(const ExperimentData &e) const {
 }
 
 namespace {
+
+constexpr uint32_t kEventDecision = 2;  // Decision::value of an event (run_data.h)
 
 nlohmann::json decisionsJson(const std::vector<Decision> &ds) {
   nlohmann::json a = nlohmann::json::array();
@@ -146,6 +150,15 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
   }
 
   // E: new path signatures.
+  std::set<SiteRef> reached, failed;
+  // A decision that is a failure: an event (value 2), or a THROW / ERROR_RETURN guard
+  // decided on its fault side.
+  auto isFailure = [&](const Decision &d) {
+    if (d.value == kEventDecision) return true;
+    auto it = data_.sites.find(d.site);
+    if (it == data_.sites.end() || (it->second.kind != "THROW" && it->second.kind != "ERROR_RETURN")) return false;
+    return d.value == ((it->second.flags & CSNAKE_FLAG_FAULT_ON_TRUE) ? 1u : 0u);
+  };
   for (const LoopKey &k : loopKeys) {
     const RunData *first = runs.front();
     auto fp = first->paths.find(k);
@@ -170,8 +183,18 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
       }
       if (!everywhere) continue;
       sigs.push_back({{"signature", sig}, {"count", total}, {"decisions", decisionsJson(path.decisions)}});
+      for (const Decision &d : path.decisions) {
+        reached.insert(d.site);
+        if (isFailure(d)) failed.insert(d.site);
+      }
     }
-    if (!sigs.empty()) make(EffectType::E, k.first, k.second, "new_path", {{"new_signatures", sigs}});
+    if (!sigs.empty()) {
+      make(EffectType::E, k.first, k.second, "new_path", {{"new_signatures", sigs}});
+      out.back().reached = std::move(reached);
+      out.back().failed = std::move(failed);
+    }
+    reached.clear();
+    failed.clear();
   }
 
   // E: new fault events.
@@ -203,6 +226,8 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
       }
       if (!everywhere || isZeroSite(k.second)) continue;
       make(EffectType::E, k.second, "", "new_event", {{"event", {{"site", k.first}, {"context", k.second}, {"occurred", occurred}}}});
+      out.back().reached = {k.first};
+      out.back().failed = {k.first};
     }
   }
 

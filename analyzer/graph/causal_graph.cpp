@@ -10,7 +10,8 @@ size_t CausalGraph::vertexOf(const SiteRef &site, const SiteRef &context) const 
   return it == index_.end() ? SIZE_MAX : it->second;
 }
 
-CausalGraph CausalGraph::build(const std::vector<CausalEdge> &edges, const std::map<SiteRef, SiteInfo> &sites) {
+CausalGraph CausalGraph::build(const std::vector<CausalEdge> &edges, const std::map<SiteRef, SiteInfo> &sites,
+                               ContinuationRule rule) {
   CausalGraph cg;
   // Vertices: every cause, in edge order (edges are sorted, so this is deterministic).
   for (const CausalEdge &e : edges) {
@@ -55,7 +56,8 @@ CausalGraph CausalGraph::build(const std::vector<CausalEdge> &edges, const std::
     if (e.type == EffectType::E) {
       auto it = errorsIn.find(e.effect);
       if (it != errorsIn.end())
-        for (size_t to : it->second) add(from, to, i, -1, e.effect);
+        for (size_t to : it->second)
+          if (continues(e, cg.vertices_[to].site, cg.vertices_[to].kind, rule)) add(from, to, i, -1, e.effect);
     } else if (e.type == EffectType::SPlus) {
       auto d = delayAt.find(e.effect);
       if (d != delayAt.end()) add(from, d->second, i, -1, e.effect);

@@ -2,7 +2,8 @@
 // (site, context); a graph edge ("transition") f -> g exists when a causal edge out of f
 // lets the chain grammar continue with g:
 //   - E edge f -> L            : g is an error fault (THROW / ERROR_RETURN / LIBCALL)
-//                                injected in context L;
+//                                injected in context L, that the effect leads to
+//                                (the continuation rule, graph/continuation.h);
 //   - S+ edge f -> L           : g is the delay fault (L, L);
 //   - S+ edge f -> C together with a parent_delay edge f -> C (the licence), C's parent P:
 //                                g is the delay fault (P, P)  (the child->parent hop).
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "fca/causal_edge.h"
+#include "graph/continuation.h"
 #include "store/run_data.h"
 
 namespace csnake::analyzer {
@@ -41,7 +43,8 @@ class CausalGraph {
 
   // `sites` gives fault kinds; unknown sites: delay when the edge's cause is a delay fault,
   // error otherwise.
-  static CausalGraph build(const std::vector<CausalEdge> &edges, const std::map<SiteRef, SiteInfo> &sites);
+  static CausalGraph build(const std::vector<CausalEdge> &edges, const std::map<SiteRef, SiteInfo> &sites,
+                           ContinuationRule rule = ContinuationRule::Reach);
 
   const Graph &graph() const { return g_; }
   const std::vector<FaultVertex> &vertices() const { return vertices_; }

@@ -72,6 +72,10 @@ int main(int argc, char **argv) {
     e.effect = id('1', target);
     e.type = t;
     e.tests = {static_cast<int64_t>(rng() % 50)};
+    // The new behaviour reaches every error fault of the effect loop (the densest graph
+    // the continuation rule allows; graph/continuation.h).
+    if (t == EffectType::E)
+      for (size_t k = 0; k < faultsPerLoop; ++k) e.reached.insert(id('2', target * faultsPerLoop + k));
     edges.push_back(std::move(e));
   }
   std::sort(edges.begin(), edges.end(), [](const CausalEdge &a, const CausalEdge &b) {

@@ -29,6 +29,10 @@ const char kUsage[] =
     "  --max-cycles N       stop the search after N cycles (default 200000)\n"
     "  --threads N          search threads (default 2)\n"
     "  --no-z3              skip the local compatibility check (for comparison)\n"
+    "  --continuation R     reach (default): an E effect continues with an error fault only\n"
+    "                       when its new behaviour reaches the fault's guard, or (for a\n"
+    "                       failing libc call) shows that failure on its own; any: every\n"
+    "                       error fault in the loop (the literal grammar, for comparison)\n"
     "  --json               print the summary as JSON\n";
 
 bool parseReal(const std::string &s, double &out) {
@@ -72,12 +76,12 @@ int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptio
 }
 
 int runAnalyzeCommand(int argc, char **argv) {
-  std::string dbPath, pValue, tvd, minRepeats, maxLength, maxDelays, maxCycles, threads;
+  std::string dbPath, pValue, tvd, minRepeats, maxLength, maxDelays, maxCycles, threads, continuation;
   bool useTimedOut = false, noZ3 = false, json = false;
   ArgParser args("analyze", kUsage);
   args.value("--db", dbPath).value("--p-value", pValue).value("--tvd", tvd).value("--min-repeats", minRepeats);
   args.value("--max-length", maxLength).value("--max-delays", maxDelays).value("--max-cycles", maxCycles);
-  args.value("--threads", threads).flag("--use-timed-out", useTimedOut).flag("--no-z3", noZ3).flag("--json", json);
+  args.value("--threads", threads).value("--continuation", continuation).flag("--use-timed-out", useTimedOut).flag("--no-z3", noZ3).flag("--json", json);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if (dbPath.empty()) return args.usageError("--db is required");
   analyzer::AnalysisOptions o;
@@ -106,6 +110,8 @@ int runAnalyzeCommand(int argc, char **argv) {
     if (!parseCount(threads, n) || n < 1 || n > 256) return args.usageError("--threads wants 1..256");
     o.search.threads = static_cast<int>(n);
   }
+  if (!continuation.empty() && !analyzer::parseContinuationRule(continuation, o.continuation))
+    return args.usageError("--continuation wants reach or any");
   o.fca.useTimedOut = useTimedOut;
   o.compat.enabled = !noZ3;
   struct stat st;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -84,6 +86,11 @@ TempDir::TempDir() {
 }
 TempDir::~TempDir() {
   std::error_code ec;
+  // CSNAKE_E2E_KEEP=1 keeps the directory (a campaign database to re-analyse by hand).
+  if (const char *keep = std::getenv("CSNAKE_E2E_KEEP"); keep && *keep == '1') {
+    std::fprintf(stderr, "[e2e] kept %s\n", path.c_str());
+    return;
+  }
   std::filesystem::remove_all(path, ec);
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "campaign_builder.h"
+#include "csnake/abi.h"
 #include "fca/causal_edge.h"
 #include "fca/effect_detector.h"
 
@@ -283,4 +284,40 @@ TEST(Fca, EdgesFoldEffectsOfSeveralTests) {
   nlohmann::json ev = edges[0].evidence(fx, data);
   EXPECT_EQ(ev["tests"], nlohmann::json({"A", "B"}));
   EXPECT_EQ(ev["supports"].size(), 2u);
+}
+
+// What an E effect's new behaviour touches, for the continuation rule of the grammar:
+// every site decided in a new path is reached; a guard decided on its fault side, an
+// event decision and a new fault event are failures that happened on their own.
+TEST(Fca, EffectsRecordTheSitesTheyReachAndTheFailuresTheyShow) {
+  CampaignBuilder b;
+  constexpr uint64_t G_TRUE = 0x2101, G_FALSE = 0x2102, IO = 0x2103;
+  b.site(G_TRUE, SiteKind::Throw, "a.cpp", 1, "f", "", 0, CSNAKE_FLAG_FAULT_ON_TRUE);
+  b.site(G_FALSE, SiteKind::ErrorReturn, "a.cpp", 2, "f");
+  b.site(IO, SiteKind::Libcall, "a.cpp", 3, "f");
+  b.profile("T", {base(), base(), base()});
+  Trace inj = injected();
+  // G_TRUE on its fault side (true), G_FALSE not on its fault side (true; faults on false),
+  // IO failed (event), B2 a plain branch.
+  inj.path(L1, 0xB, {{G_TRUE, 1}, {G_FALSE, 1}, {IO, 2}, {B2, 0}}, 3);
+  inj.event(T2, L2, 4);
+  b.inject("T", T1, L1, {inj, inj, inj});
+  std::vector<ExperimentVerdict> v;
+  auto fx = detectAll(b, v);
+  auto p = ofRule(fx, "new_path");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0]->reached, (std::set<SiteRef>{sid(G_TRUE), sid(G_FALSE), sid(IO), sid(B2)}));
+  EXPECT_EQ(p[0]->failed, (std::set<SiteRef>{sid(G_TRUE), sid(IO)}));
+  auto e = ofRule(fx, "new_event");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->failed, (std::set<SiteRef>{sid(T2)}));
+  // Edges carry the union of their supports.
+  auto edges = buildEdges(fx);
+  bool sawL1 = false;
+  for (const CausalEdge &edge : edges)
+    if (edge.type == EffectType::E && edge.effect == sid(L1)) {
+      sawL1 = true;
+      EXPECT_EQ(edge.failed, p[0]->failed);
+    }
+  EXPECT_TRUE(sawL1);
 }

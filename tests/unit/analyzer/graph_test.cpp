@@ -29,15 +29,22 @@ struct G {
     e.type = t;
     e.parent = parent;
     e.tests = {1};
+    // By default an E edge's new behaviour reaches every program-logic fault (the
+    // continuation rule has its own tests below).
+    for (const auto &[id, info] : sites)
+      if (info.kind == "THROW" || info.kind == "ERROR_RETURN") e.reached.insert(id);
     edges.push_back(e);
     return *this;
   }
+  // The last edge added, to adjust its reach.
+  CausalEdge &last() { return edges.back(); }
+  ContinuationRule rule = ContinuationRule::Reach;
   std::vector<FoundCycle> search(ChainSearchOptions o = {}) {
     std::sort(edges.begin(), edges.end(), [](const CausalEdge &a, const CausalEdge &b) {
       return std::tie(a.cause, a.causeContext, a.effect) < std::tie(b.cause, b.causeContext, b.effect);
     });
     for (size_t i = 0; i < edges.size(); ++i) edges[i].id = static_cast<int64_t>(i + 1);
-    graph = CausalGraph::build(edges, sites);
+    graph = CausalGraph::build(edges, sites, rule);
     ChainSearch s(graph, edges, o);
     return s.run(stats);
   }
@@ -161,4 +168,49 @@ TEST(ChainSearch, EveryCycleOnceAcrossThreads) {
   G h = g;
   EXPECT_EQ(h.search(o).size(), 10u);
   EXPECT_TRUE(h.stats.truncated);
+}
+
+TEST(ContinuationRule, EnvironmentFailureMustHappenOnItsOwn) {
+  // T1 (in L1) gives L2 a new path that calls IO; IO failing (in L2) makes T1 throw. The
+  // new path reaching IO is not enough: nothing shows the new behaviour makes IO fail.
+  auto build = [](bool ioFailedOnItsOwn) {
+    G g = standard();
+    g.site("IO", "LIBCALL");
+    g.edge("T1", "L1", "L2", EffectType::E);
+    g.last().reached.insert("IO");
+    if (ioFailedOnItsOwn) g.last().failed.insert("IO");
+    g.edge("IO", "L2", "L1", EffectType::E);
+    return g;
+  };
+  EXPECT_TRUE(build(false).search().empty());
+  EXPECT_EQ(build(true).search().size(), 1u);  // e.g. a slowed peer makes recv time out
+  G any = build(false);
+  any.rule = ContinuationRule::Any;  // the literal grammar stitches it
+  EXPECT_EQ(any.search().size(), 1u);
+}
+
+TEST(ContinuationRule, ProgramLogicFaultMustBeReached) {
+  G g = standard();
+  g.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E);
+  g.edges[0].reached.clear();  // the new paths in L2 never evaluate T2's guard
+  EXPECT_TRUE(g.search().empty());
+  G failed = standard();
+  failed.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E);
+  failed.edges[0].reached.clear();
+  failed.edges[0].failed.insert("T2");  // ... but T2 failed on its own: that is enough
+  EXPECT_EQ(failed.search().size(), 1u);
+  G any = standard();
+  any.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E);
+  any.edges[0].reached.clear();
+  any.rule = ContinuationRule::Any;
+  EXPECT_EQ(any.search().size(), 1u);
+}
+
+TEST(ContinuationRule, Names) {
+  ContinuationRule r = ContinuationRule::Any;
+  EXPECT_TRUE(parseContinuationRule("reach", r));
+  EXPECT_EQ(r, ContinuationRule::Reach);
+  EXPECT_TRUE(parseContinuationRule("any", r));
+  EXPECT_STREQ(continuationRuleName(r), "any");
+  EXPECT_FALSE(parseContinuationRule("all", r));
 }

@@ -20,8 +20,9 @@ namespace {
 
 constexpr uint64_t L1 = 0x1001, L2 = 0x1002, T1 = 0x2001, T2 = 0x2002, B1 = 0x3001, B2 = 0x3002;
 
-// T1 thrown in L1 (test TA) makes L2 take the path pending_ > 0; T2 thrown in L2 (test TB)
-// makes L1 take a new path. TB's L2 iterations that reach T2 decide pending_ > 0 as
+// T1 thrown in L1 (test TA) makes L2 take the path pending_ > 0 (which evaluates T2's
+// guard: the continuation rule needs the new behaviour to reach the next fault); T2 thrown
+// in L2 (test TB) makes L1 take a new path that evaluates T1's guard. TB's L2 iterations that reach T2 decide pending_ > 0 as
 // `b1InTB`: false makes the junction at L2 impossible.
 void build(CampaignBuilder &b, uint32_t b1InTB) {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
@@ -39,10 +40,10 @@ void build(CampaignBuilder &b, uint32_t b1InTB) {
   b.profile("TB", {prof(), prof(), prof()});
   Trace x1;
   x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}});
-  x1.path(L2, 0x51, {{B1, 1}}).event(T1, L1, 1, 1);
+  x1.path(L2, 0x51, {{T2, 1}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
-  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{B2, 1}}).path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
+  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{T1, 1}, {B2, 1}}).path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
   x2.event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
@@ -70,10 +71,10 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
   b.profile("TB", {prof(flagInTB), prof(flagInTB), prof(flagInTB)});
   Trace x1;
   x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTA}});
-  x1.path(L2, 0x51, {{B1, 1}}).event(T1, L1, 1, 1);
+  x1.path(L2, 0x51, {{T2, 1}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
-  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{B2, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
+  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{T1, 1}, {B2, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
   x2.path(L2, 0xB2, {{T2, 1}, {B1, 1}}).event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
