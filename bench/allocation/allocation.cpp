@@ -8,7 +8,12 @@
 // of the exhaustive number of injection runs, and as the runs needed for full recall.
 //
 //   bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR
-//                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 2] [--delays 300]
+//                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 3] [--delays 300]
+//                    [--fractions 0.125,0.25,0.375,0.5,0.75,1]
+//
+// "Runs to full recall" of a (policy, seed) is the smallest budget of the grid at which it
+// found every cycle the exhaustive plan finds (each budget is its own replay: 3PA splits
+// its budget into phases, so a smaller budget is not a prefix of a larger one).
 //
 // The exhaustive database in --work is kept and reused (it takes tens of minutes).
 #include <fcntl.h>
@@ -16,6 +21,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -106,8 +112,9 @@ std::vector<std::string> split(const std::string &s) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300";
-  int distractors = 40, repeats = 2;
+  std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300",
+              fractionList = "0.125,0.25,0.375,0.5,0.75,1";
+  int distractors = 40, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--csnake") csnake = fs::absolute(v);
@@ -118,6 +125,7 @@ int main(int argc, char **argv) {
     else if (k == "--distractors") distractors = std::atoi(v.c_str());
     else if (k == "--repeats") repeats = std::max(2, std::atoi(v.c_str()));
     else if (k == "--delays") delays = v;
+    else if (k == "--fractions") fractionList = v;
     else {
       std::fprintf(stderr, "bench_allocation: unknown option %s\n", k.c_str());
       return 2;
@@ -192,38 +200,58 @@ int main(int argc, char **argv) {
   size_t ceiling = recall(csnake, exhaustive, wanted);
 
   // 3. Replays.
+  std::vector<double> fractions;
+  for (const std::string &f : split(fractionList)) fractions.push_back(std::atof(f.c_str()));
+  std::sort(fractions.begin(), fractions.end());
   std::printf("\nbench/allocation: %zu documented cycles; exhaustive plan = %lld injection runs over %zu fault sites "
               "(%zu documented + distractors) on %zu tests, %d repeats; the exhaustive campaign finds %zu\n",
               wanted.size(), (long long)total, faults.size(), docFaults.size(), tests.size(), repeats, ceiling);
-  std::printf("%-10s %-6s %10s %10s %10s\n", "allocator", "seed", "25%", "50%", "100%");
-  std::map<std::string, std::vector<std::vector<size_t>>> table;
+  std::printf("recall (documented cycles found) at a budget of x %% of the exhaustive runs; last column: runs to full "
+              "recall (the smallest budget of the grid reaching %zu)\n", ceiling);
+  std::printf("%-10s %-6s", "allocator", "seed");
+  for (double f : fractions) std::printf(" %7.1f%%", f * 100);
+  std::printf(" %10s\n", "runs");
+  std::map<std::string, std::vector<int64_t>> runsToFull;  // -1: never within the grid
   for (const std::string alloc : {"3pa", "coverage", "random"}) {
     for (const std::string &seed : split(seeds)) {
-      std::vector<size_t> row;
-      for (double frac : {0.25, 0.5, 1.0}) {
-        std::string db = work + "/replay-" + alloc + "-" + seed + "-" + std::to_string(int(frac * 100)) + ".db";
+      std::printf("%-10s %-6s", alloc.c_str(), seed.c_str());
+      int64_t full = -1;
+      for (double frac : fractions) {
+        int64_t budget = static_cast<int64_t>(frac * static_cast<double>(total));
+        std::string db = work + "/replay-" + alloc + "-" + seed + "-" + std::to_string(budget) + ".db";
         fs::remove(db);
         fs::remove(db + "-wal");
         fs::remove(db + "-shm");
-        campaign(db, {"--faults", faultList, "--allocator", alloc, "--seed", seed, "--budget",
-                      std::to_string(static_cast<int64_t>(frac * static_cast<double>(total))), "--replay-from", exhaustive},
+        campaign(db, {"--faults", faultList, "--allocator", alloc, "--seed", seed, "--budget", std::to_string(budget),
+                      "--replay-from", exhaustive},
                  true);
-        row.push_back(recall(csnake, db, wanted));
+        size_t got = recall(csnake, db, wanted);
+        if (full < 0 && ceiling > 0 && got >= ceiling) full = budget;
+        std::printf(" %8zu", got);
+        std::fflush(stdout);
       }
-      std::printf("%-10s %-6s %10zu %10zu %10zu\n", alloc.c_str(), seed.c_str(), row[0], row[1], row[2]);
-      table[alloc].push_back(row);
+      std::printf(" %10s\n", full < 0 ? "-" : std::to_string(full).c_str());
+      runsToFull[alloc].push_back(full);
     }
   }
-  std::printf("\nmedian recall over seeds (of %zu reachable by the exhaustive plan):\n", ceiling);
-  for (auto &[alloc, rows] : table) {
-    std::printf("%-10s", alloc.c_str());
-    for (size_t col = 0; col < 3; ++col) {
-      std::vector<size_t> v;
-      for (auto &r : rows) v.push_back(r[col]);
-      std::sort(v.begin(), v.end());
-      std::printf(" %10zu", v[v.size() / 2]);
-    }
-    std::printf("\n");
+  // Median over seeds; "never" (-1) counts as more than any budget.
+  std::printf("\nmedian runs to full recall over seeds (exhaustive = %lld runs):\n", (long long)total);
+  std::map<std::string, int64_t> median;
+  for (auto &[alloc, v] : runsToFull) {
+    std::vector<int64_t> w = v;
+    for (auto &x : w)
+      if (x < 0) x = INT64_MAX;
+    std::sort(w.begin(), w.end());
+    median[alloc] = w[w.size() / 2];
+    std::printf("%-10s %s\n", alloc.c_str(),
+                median[alloc] == INT64_MAX ? "not within the grid" : std::to_string(median[alloc]).c_str());
+  }
+  if (median["3pa"] != INT64_MAX) {
+    if (median["random"] == INT64_MAX)
+      std::printf("3pa / random: random never reached full recall within the grid\n");
+    else
+      std::printf("3pa / random = %.2f (goal <= 0.50)\n",
+                  static_cast<double>(median["3pa"]) / static_cast<double>(median["random"]));
   }
   return 0;
 }
