@@ -16,6 +16,7 @@
 
 #include "campaign/allocator.h"
 #include "campaign/campaign_store.h"
+#include "campaign/injection_point.h"
 #include "campaign/profile_index.h"
 #include "campaign/progress_reporter.h"
 #include "campaign/replay_source.h"
@@ -33,6 +34,7 @@ std::string planJson(const ExperimentPlan &p, uint64_t seed) {
   if (p.context) j["context"] = formatSiteId(p.context);
   if (p.delayMs) j["delay_ms"] = p.delayMs;
   if (!p.errnoName.empty()) j["errno"] = p.errnoName;
+  if (p.skip > 0) j["skip"] = p.skip;
   j["seed"] = seed;
   return j.dump();
 }
@@ -170,7 +172,8 @@ int Campaign::run() {
   for (StoredTest &s : store_->upsertTests(tests, instrumented))
     if (selected.count(s.test.id)) byId[s.id] = s;
 
-  // Phase 0: profile runs, every selected instrumented test R times.
+  // Phase 0: profile runs, every selected instrumented test --profile-repeats times.
+  int profileRepeats = opts_.profileRepeats > 0 ? opts_.profileRepeats : std::max(5, opts_.repeats);
   for (auto &[id, t] : byId) {
     if (!t.instrumented) continue;
     ExperimentPlan p;
@@ -178,7 +181,12 @@ int Campaign::run() {
     p.testId = id;
     p.phase = "profile";
     p.reason = "profile: learn what the test does without faults";
-    store_->ensureExperiment(p, opts_.repeats);
+    int n = profileRepeats;
+    // A replay cannot profile more often than the source did (its repeats are matched by
+    // index): take as many as it recorded.
+    if (replay_)
+      if (int recorded = replay_->profileRepeats(t.test.id); recorded > 0 && recorded < n) n = recorded;
+    store_->ensureExperiment(p, n);
   }
   PhaseEnd end = executeRuns("profile", byId);
   if (end != PhaseEnd::Finished) return end == PhaseEnd::Interrupted ? 130 : 0;
@@ -213,8 +221,10 @@ int Campaign::run() {
     int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
     if (room <= 0) break;
     int64_t added = 0;
-    for (const ExperimentPlan &p : allocator->nextBatch(ctx, room)) {
+    for (ExperimentPlan p : allocator->nextBatch(ctx, room)) {
       if (added >= room) break;
+      // Every policy's plans get their injection point here (--inject-at).
+      applyInjectionPoint(store_->db(), p, opts_.injectAt);
       added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
     }
     if (added == 0) break;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "campaign/injection_point.h"
+
 namespace csnake {
 
 class Database;
@@ -28,6 +30,14 @@ struct CampaignOptions {
   double timeLimitSeconds = 0; // 0 = no wall-clock limit
   int jobs = 0;                // 0 = number of cores
   int repeats = 3;
+  // Profile runs per test (--profile-repeats); 0 = max(5, repeats). One profile
+  // experiment per test against many injection experiments: more profile repeats buy the
+  // analyzer's statistics (Welch t-test, "absent from every profile repeat") cheaply.
+  // Fixed when a test's profile experiment is created (a resumed campaign keeps it).
+  int profileRepeats = 0;
+  // Where injections land (--inject-at): skip half of the profile's reaches (steady
+  // state) or inject at the first reach (start-up). campaign/injection_point.h.
+  InjectAt injectAt = InjectAt::Middle;
   uint64_t seed = 1;
   double runTimeoutSeconds = 60;
   std::vector<int> delaysMs = {100, 500};  // per-iteration delays of delay faults

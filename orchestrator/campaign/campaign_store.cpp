@@ -147,15 +147,16 @@ std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p
   std::string fault = p.fault ? formatSiteId(p.fault) : "", context = p.context ? formatSiteId(p.context) : "";
   Statement find = db_.prepare(
       "SELECT id FROM experiments WHERE kind = ? AND test_id = ? AND fault = ? AND context = ? AND mode = ? "
-      "AND delay_ms = ? AND errno_name = ?");
+      "AND delay_ms = ? AND errno_name = ? AND skip = ?");
   find.bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
+  find.bind(8, p.skip);
   if (find.step()) return {find.getInt(0), false};
   db_.prepare(
          "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, "
-         "reason, score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+         "reason, score, created_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
       .bind(7, p.errnoName).bind(8, repeats).bind(9, p.allocator).bind(10, p.phase).bind(11, p.reason)
-      .bind(12, p.score).bind(13, nowUnix())
+      .bind(12, p.score).bind(13, nowUnix()).bind(14, p.skip)
       .run();
   int64_t id = db_.lastInsertId();
   Statement run = db_.prepare("INSERT INTO runs(experiment_id, repeat) VALUES (?, ?)");
@@ -188,7 +189,7 @@ void CampaignStore::setExecutorHandle(int64_t runId, const std::string &handle) 
 std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
   std::vector<PlannedRun> out;
   Statement q = db_.prepare(
-      "SELECT r.id, r.repeat, e.id, e.test_id, e.fault, e.context, e.mode, e.delay_ms, e.errno_name "
+      "SELECT r.id, r.repeat, e.id, e.test_id, e.fault, e.context, e.mode, e.delay_ms, e.errno_name, e.skip "
       "FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.state = 'planned' AND e.kind = ? "
       "ORDER BY e.id, r.repeat");
   q.bind(1, kind);
@@ -204,6 +205,7 @@ std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
     r.plan.mode = q.getText(6);
     r.plan.delayMs = static_cast<int>(q.getInt(7));
     r.plan.errnoName = q.getText(8);
+    r.plan.skip = q.getInt(9);
     out.push_back(std::move(r));
   }
   return out;

@@ -27,6 +27,9 @@ struct ExperimentPlan {
   std::string mode;       // "once", "always", "p=0.33"; "" for profiles
   int delayMs = 0;        // LOOP faults
   std::string errnoName;  // LIBCALL faults
+  // Matching opportunities the runtime lets pass before injecting (plan "skip"; set by
+  // the campaign from --inject-at, campaign/injection_point.h). Part of the identity.
+  int64_t skip = 0;
   std::string allocator, phase, reason;
   double score = 0;
 };

@@ -26,15 +26,28 @@ uint64_t idOf(const std::string &text) {
 ReplaySource::ReplaySource(const std::string &path) : db_(path, false, true) {
   if (schemaVersion(db_) > kSchemaVersion)
     throw DbError(path + ": schema version " + std::to_string(schemaVersion(db_)) + " is newer than this csnake supports");
+  hasSkip_ = schemaVersion(db_) >= 3;
+}
+
+int ReplaySource::profileRepeats(const std::string &testName) {
+  Statement q = db_.prepare(
+      "SELECT COALESCE(MAX(r.repeat) + 1, 0) FROM runs r JOIN experiments e ON e.id = r.experiment_id JOIN tests t "
+      "ON t.id = e.test_id WHERE t.name = ? AND e.kind = 'profile' AND r.state NOT IN ('planned', 'running')");
+  q.bind(1, testName);
+  return q.step() ? static_cast<int>(q.getInt(0)) : 0;
 }
 
 std::optional<RecordedRun> ReplaySource::find(const std::string &testName, const ExperimentPlan &p, int repeat) {
+  if (!hasSkip_ && p.skip != 0) return std::nullopt;
   Statement q = db_.prepare(
-      "SELECT r.id, r.state, r.exit_code, r.signal, r.error, r.wall_ms FROM runs r JOIN experiments e ON e.id = "
-      "r.experiment_id JOIN tests t ON t.id = e.test_id WHERE t.name = ? AND e.kind = ? AND e.fault = ? AND e.context = ? "
-      "AND e.mode = ? AND e.delay_ms = ? AND e.errno_name = ? AND r.repeat = ? AND r.state NOT IN ('planned', 'running')");
+      std::string("SELECT r.id, r.state, r.exit_code, r.signal, r.error, r.wall_ms FROM runs r JOIN experiments e ON e.id = "
+                  "r.experiment_id JOIN tests t ON t.id = e.test_id WHERE t.name = ? AND e.kind = ? AND e.fault = ? AND "
+                  "e.context = ? AND e.mode = ? AND e.delay_ms = ? AND e.errno_name = ? AND r.repeat = ? AND r.state NOT "
+                  "IN ('planned', 'running') AND ") +
+      (hasSkip_ ? "e.skip = ?" : "? = 0"));
   q.bind(1, testName).bind(2, p.kind).bind(3, p.fault ? formatSiteId(p.fault) : "");
   q.bind(4, p.context ? formatSiteId(p.context) : "").bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName).bind(8, repeat);
+  q.bind(9, p.skip);
   if (!q.step()) return std::nullopt;
   RecordedRun out;
   int64_t runId = q.getInt(0);

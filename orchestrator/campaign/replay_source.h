@@ -24,10 +24,16 @@ class ReplaySource {
   explicit ReplaySource(const std::string &path);  // throws DbError
   // The source's run of `plan` on `testName` with this repeat, if it was recorded in a
   // final state.
+  // The plan's skip must match too (a source older than schema 3 ran every plan with
+  // skip 0).
   std::optional<RecordedRun> find(const std::string &testName, const ExperimentPlan &plan, int repeat);
+  // How many profile repeats of `testName` the source recorded (repeat indexes 0..n-1 in
+  // a final state); 0 when none. A replay cannot profile a test more often than that.
+  int profileRepeats(const std::string &testName);
 
  private:
   Database db_;
+  bool hasSkip_ = true;  // experiments.skip exists (schema >= 3)
 };
 
 }  // namespace csnake

@@ -37,7 +37,13 @@ const char kUsage[] =
     "  --budget RUNS        injection runs to spend (default 60; profile runs are extra)\n"
     "  --time DURATION      wall-clock limit, e.g. 90s, 30m, 2h\n"
     "  --jobs N             parallel runs (default: number of cores)\n"
-    "  --repeats R          repeats of every experiment, profiles included (default 3)\n"
+    "  --repeats R          repeats of every injection experiment (default 3)\n"
+    "  --profile-repeats N  profile runs per test (default: max(5, R)); more profile runs\n"
+    "                       sharpen the analyzer's statistics at little cost (one profile\n"
+    "                       experiment per test, many injection experiments)\n"
+    "  --inject-at POINT    middle (default): skip half of the fault's reaches in the\n"
+    "                       profile (fewest over its runs) and inject in steady state;\n"
+    "                       first: inject at the first reach (usually start-up)\n"
     "  --allocator NAME     budget allocation policy: 3pa (default), coverage, random, simple\n"
     "  --seed N             seed of the allocator and of p= modes (default 1)\n"
     "  --tests FILTER       GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'\n"
@@ -58,12 +64,13 @@ int runCampaignCommand(int argc, char **argv) {
   CampaignOptions o;
   bool skipAnalysis = false;
   ArgParser args("campaign", kUsage);
-  std::string budget, time, jobs, repeats, seed, timeout, delays, split;
+  std::string budget, time, jobs, repeats, seed, timeout, delays, split, profileRepeats, injectAt;
   args.value("--build", o.buildDir).value("--tests-file", o.testsFile).value("--db", o.dbPath);
   args.value("--budget", budget).value("--time", time).value("--jobs", jobs).value("--repeats", repeats);
   args.value("--allocator", o.allocator).value("--seed", seed).value("--tests", o.testFilter);
   args.value("--label", o.label).value("--timeout", timeout).value("--delays", delays).value("--phase-split", split);
   args.value("--results", o.resultsDir).value("--keep-traces", o.keepTraces);
+  args.value("--profile-repeats", profileRepeats).value("--inject-at", injectAt);
   std::string faults;
   args.flag("--no-analysis", skipAnalysis);
   args.value("--faults", faults).value("--replay-from", o.replayFrom);
@@ -80,6 +87,12 @@ int runCampaignCommand(int argc, char **argv) {
     if (!parseCount(repeats, n) || n < 1 || n > 100) return args.usageError("--repeats wants 1..100");
     o.repeats = static_cast<int>(n);
   }
+  if (!profileRepeats.empty()) {
+    if (!parseCount(profileRepeats, n) || n < 1 || n > 100) return args.usageError("--profile-repeats wants 1..100");
+    o.profileRepeats = static_cast<int>(n);
+  }
+  if (!injectAt.empty() && !parseInjectAt(injectAt, o.injectAt))
+    return args.usageError("--inject-at is first or middle");
   if (!seed.empty()) {
     if (!parseCount(seed, n)) return args.usageError("--seed wants a number");
     o.seed = static_cast<uint64_t>(n);

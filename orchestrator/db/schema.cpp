@@ -181,6 +181,37 @@ CREATE TABLE chains (
   evidence       TEXT NOT NULL
 );
 )sql",
+    // 3: experiments.skip (the plan's "skip": matching opportunities let pass before the
+    // fault is injected) joins the experiment's identity. A UNIQUE constraint cannot be
+    // altered in SQLite: the table is rebuilt (runs and effects reference it by id, which
+    // is kept; migrateSchema turns foreign keys off around it and checks them after).
+    // `skip` is the last column, as ALTER TABLE ADD COLUMN would have put it.
+    R"sql(
+CREATE TABLE experiments_v3 (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('profile', 'injection')),
+  test_id     INTEGER NOT NULL REFERENCES tests(id),
+  fault       TEXT NOT NULL DEFAULT '',
+  context     TEXT NOT NULL DEFAULT '',
+  mode        TEXT NOT NULL DEFAULT '',
+  delay_ms    INTEGER NOT NULL DEFAULT 0,
+  errno_name  TEXT NOT NULL DEFAULT '',
+  repeats     INTEGER NOT NULL,
+  allocator   TEXT NOT NULL DEFAULT '',
+  phase       TEXT NOT NULL DEFAULT '',
+  reason      TEXT NOT NULL DEFAULT '',
+  score       REAL NOT NULL DEFAULT 0,
+  created_at  REAL NOT NULL,
+  skip        INTEGER NOT NULL DEFAULT 0 CHECK (skip >= 0),
+  UNIQUE (kind, test_id, fault, context, mode, delay_ms, errno_name, skip)
+);
+INSERT INTO experiments_v3(id, kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator,
+                           phase, reason, score, created_at)
+  SELECT id, kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, reason, score,
+         created_at FROM experiments;
+DROP TABLE experiments;
+ALTER TABLE experiments_v3 RENAME TO experiments;
+)sql",
 };
 
 }  // namespace
@@ -191,14 +222,52 @@ int schemaVersion(Database &db) {
   return static_cast<int>(st.getInt(0));
 }
 
-void migrateSchema(Database &db) {
+namespace {
+
+bool foreignKeysOn(Database &db) {
+  Statement st = db.prepare("PRAGMA foreign_keys");
+  return st.step() && st.getInt(0) != 0;
+}
+
+// Restores `PRAGMA foreign_keys = ON` when a migration leaves the scope (also on error).
+struct ForeignKeysOff {
+  Database &db;
+  bool wasOn;
+  explicit ForeignKeysOff(Database &d) : db(d), wasOn(foreignKeysOn(d)) {
+    if (wasOn) db.exec("PRAGMA foreign_keys = OFF");  // a no-op inside a transaction
+  }
+  ~ForeignKeysOff() {
+    if (wasOn) {
+      try {
+        db.exec("PRAGMA foreign_keys = ON");
+      } catch (...) {
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void migrateSchema(Database &db, int target) {
   int version = schemaVersion(db);
   if (version > kSchemaVersion)
     throw DbError(db.path() + ": schema version " + std::to_string(version) +
                   " is newer than this csnake supports (" + std::to_string(kSchemaVersion) + ")");
-  for (int v = version; v < kSchemaVersion; ++v) {
+  if (target > kSchemaVersion) target = kSchemaVersion;
+  if (version >= target) return;
+  // SQLite's procedure for schema changes that rebuild a table (migration 3): foreign
+  // keys off outside the transaction (DROP TABLE of a referenced table would otherwise
+  // cascade or fail), rebuild, then PRAGMA foreign_key_check before committing.
+  ForeignKeysOff off(db);
+  for (int v = version; v < target; ++v) {
     Transaction tx(db);
     db.exec(kMigrations[static_cast<size_t>(v)]);
+    {
+      Statement check = db.prepare("PRAGMA foreign_key_check");
+      if (check.step())
+        throw DbError(db.path() + ": migration to schema version " + std::to_string(v + 1) +
+                      " broke a foreign key (table " + check.getText(0) + ")");
+    }
     db.exec("PRAGMA user_version = " + std::to_string(v + 1));
     tx.commit();
   }

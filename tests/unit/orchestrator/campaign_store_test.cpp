@@ -58,6 +58,58 @@ TEST(CampaignStore, RefusesANewerSchema) {
   }
 }
 
+TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
+  TempDb t;
+  {
+    Database db(t.path, true);
+    migrateSchema(db, 2);
+    ASSERT_EQ(schemaVersion(db), 2);
+    db.exec("INSERT INTO tests(id, name, binary, adapter, argv_json) VALUES (1, 'A.x', '/bin/true', 'gtest', '[]')");
+    db.exec("INSERT INTO experiments(id, kind, test_id, repeats, created_at) VALUES (1, 'profile', 1, 2, 0)");
+    db.exec("INSERT INTO experiments(id, kind, test_id, fault, mode, repeats, reason, created_at) "
+            "VALUES (7, 'injection', 1, '0x00000000000000ab', 'once', 1, 'why', 0)");
+    db.exec("INSERT INTO runs(id, experiment_id, repeat, state) VALUES (1, 1, 0, 'done'), (2, 1, 1, 'done'), "
+            "(3, 7, 0, 'planned')");
+    db.exec("INSERT INTO run_events VALUES (1, '0x00000000000000ab', '0x0000000000000000', '0x1', 'n', 4, 0, 0)");
+    db.exec("INSERT INTO effects(experiment_id, type, site, evidence) VALUES (7, 'E', '0x1', '{}')");
+  }
+  {
+    CampaignStore s(t.path, false);  // migrates to the current version
+    Database &db = s.db();
+    EXPECT_EQ(schemaVersion(db), kSchemaVersion);
+    auto one = [&](const std::string &sql) {
+      Statement q = db.prepare(sql);
+      EXPECT_TRUE(q.step()) << sql;
+      return q.getText(0);
+    };
+    EXPECT_EQ(one("PRAGMA foreign_keys"), "1") << "foreign keys are back on after the rebuild";
+    EXPECT_FALSE(db.prepare("PRAGMA foreign_key_check").step());
+    EXPECT_EQ(one("SELECT group_concat(id || ':' || kind || ':' || skip || ':' || reason, ',') FROM experiments"),
+              "1:profile:0:,7:injection:0:why");
+    EXPECT_EQ(one("SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id"), "3");
+    EXPECT_EQ(one("SELECT experiment_id FROM effects"), "7");
+    // The migrated experiment is found by its plan (skip 0), and skip is part of the identity.
+    ExperimentPlan p;
+    p.testId = 1;
+    p.fault = 0xab;
+    p.mode = "once";
+    EXPECT_EQ(s.ensureExperiment(p, 1), (std::pair<int64_t, bool>{7, false}));
+    p.skip = 5;
+    auto [id, fresh] = s.ensureExperiment(p, 1);
+    EXPECT_TRUE(fresh);
+    EXPECT_NE(id, 7);
+    std::vector<PlannedRun> planned = s.plannedRuns("injection");
+    ASSERT_EQ(planned.size(), 2u);
+    EXPECT_EQ(planned[0].plan.skip, 0);
+    EXPECT_EQ(planned[1].plan.skip, 5);
+    // Referential integrity still holds: a run of a missing experiment is refused.
+    EXPECT_THROW(db.exec("INSERT INTO runs(experiment_id, repeat) VALUES (999, 0)"), DbError);
+    EXPECT_THROW(db.exec("DELETE FROM experiments WHERE id = 7"), DbError);
+  }
+  CampaignStore again(t.path, false);  // idempotent
+  EXPECT_EQ(schemaVersion(again.db()), kSchemaVersion);
+}
+
 TEST(CampaignStore, RefusesARebuiltBinary) {
   TempDb t;
   CampaignStore s(t.path, true);

@@ -1,0 +1,47 @@
+// Where in a run an injection experiment injects its fault: the plan's `skip` (matching
+// opportunities the runtime lets pass first). A fault injected at its first opportunity
+// lands at start-up, when the system holds no state and the consequences are small; the
+// `middle` point injects in steady state, half-way through what the profile runs did.
+//
+//   first:  skip = 0.
+//   middle: skip = floor(m / 2), m = the minimum over the test's usable (state 'done')
+//           profile runs of
+//           - error faults (THROW / ERROR_RETURN / LIBCALL): the largest per-node `reached`
+//             count of (fault, context) in run_events, summed over call-site signatures
+//             (context 0 = every context);
+//           - delay faults (delay_ms > 0, a LOOP): the run's `invocations` of the loop in
+//             run_loops, summed over call-site signatures (run_loops has no node).
+//           No profile run: skip 0. A run that never reached the fault counts as 0.
+// The runtime counts opportunities per process and per-node counts approximate that; a
+// skip beyond a run's reaches leaves the fault unfired (state not_fired).
+//
+// Applied centrally by the campaign to every allocator's plans before they are stored,
+// so allocators stay unaware of it; the skip is part of the experiment's identity.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "campaign/campaign_store.h"
+
+namespace csnake {
+
+enum class InjectAt { First, Middle };
+
+// "first" / "middle"; false for anything else.
+bool parseInjectAt(const std::string &text, InjectAt &out);
+const char *injectAtName(InjectAt at);
+
+struct InjectionPoint {
+  int64_t skip = 0;
+  int64_t minReaches = 0;  // m (0 without profile data)
+  int profileRuns = 0;     // usable profile runs m was taken over
+};
+
+// The injection point of an injection plan on its test, from the profile runs in `db`.
+InjectionPoint injectionPoint(Database &db, const ExperimentPlan &plan, InjectAt at);
+
+// Sets plan.skip (injection plans only) and notes it in plan.reason.
+void applyInjectionPoint(Database &db, ExperimentPlan &plan, InjectAt at);
+
+}  // namespace csnake

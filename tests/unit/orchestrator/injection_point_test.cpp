@@ -1,0 +1,176 @@
+// The injection point (--inject-at): skip = half of the fewest reaches over the test's
+// profile runs, on hand-built profile rows.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "campaign/injection_point.h"
+
+using namespace csnake;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint64_t kGuard = 0x11, kLoop = 0xa0, kOtherLoop = 0xb0;
+
+struct InjectionPointTest : ::testing::Test {
+  std::string dir;
+  std::unique_ptr<CampaignStore> store;
+  int64_t test = 0, otherTest = 0;
+
+  void SetUp() override {
+    char t[] = "/tmp/csnake-inject-XXXXXX";
+    dir = mkdtemp(t);
+    store = std::make_unique<CampaignStore>(dir + "/c.db", true);
+    auto tests = store->upsertTests({{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}},
+                                     {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}}},
+                                    {});
+    test = tests[0].id;
+    otherTest = tests[1].id;
+  }
+  void TearDown() override {
+    store.reset();
+    fs::remove_all(dir);
+  }
+
+  // One profile experiment per test with one run per summary, all finished in `state`.
+  void profile(int64_t testId, const std::vector<TraceSummary> &runs, RunState state = RunState::Done) {
+    ExperimentPlan p;
+    p.kind = "profile";
+    p.testId = testId;
+    auto [id, fresh] = store->ensureExperiment(p, static_cast<int>(runs.size()));
+    ASSERT_TRUE(fresh);
+    size_t i = 0;
+    for (const PlannedRun &r : store->plannedRuns("profile")) {
+      if (r.experimentId != id) continue;
+      ProcessStatus st;
+      st.spawned = true;
+      st.exitCode = 0;
+      store->finishRun(r.runId, state, st, "", "", &runs.at(i++));
+    }
+  }
+
+  ExperimentPlan guardPlan(uint64_t context = 0) {
+    ExperimentPlan p;
+    p.testId = test;
+    p.fault = kGuard;
+    p.context = context;
+    p.mode = "once";
+    return p;
+  }
+  ExperimentPlan loopPlan() {
+    ExperimentPlan p;
+    p.testId = test;
+    p.fault = p.context = kLoop;
+    p.mode = "always";
+    p.delayMs = 100;
+    return p;
+  }
+};
+
+TraceSummary reaches(uint64_t n, uint64_t context = kLoop, const std::string &node = "", uint64_t callsig = 0) {
+  TraceSummary s;
+  s.events[{kGuard, context, callsig, node}] = {n, 0, 0};
+  return s;
+}
+
+}  // namespace
+
+TEST(InjectAt, Names) {
+  InjectAt a = InjectAt::First;
+  EXPECT_TRUE(parseInjectAt("middle", a));
+  EXPECT_EQ(a, InjectAt::Middle);
+  EXPECT_TRUE(parseInjectAt("first", a));
+  EXPECT_EQ(a, InjectAt::First);
+  EXPECT_FALSE(parseInjectAt("last", a));
+  EXPECT_STREQ(injectAtName(InjectAt::Middle), "middle");
+}
+
+TEST_F(InjectionPointTest, MiddleOfTenReachesSkipsFive) {
+  profile(test, {reaches(10)});
+  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  EXPECT_EQ(ip.skip, 5);
+  EXPECT_EQ(ip.minReaches, 10);
+  EXPECT_EQ(ip.profileRuns, 1);
+  ExperimentPlan p = guardPlan(kLoop);
+  p.reason = "phase 1";
+  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  EXPECT_EQ(p.skip, 5);
+  EXPECT_EQ(p.reason, "phase 1; inject after skipping 5 (middle of min 10 reaches over 1 profile runs)");
+}
+
+TEST_F(InjectionPointTest, FirstSkipsNothing) {
+  profile(test, {reaches(10)});
+  ExperimentPlan p = guardPlan(kLoop);
+  p.reason = "why";
+  applyInjectionPoint(store->db(), p, InjectAt::First);
+  EXPECT_EQ(p.skip, 0);
+  EXPECT_EQ(p.reason, "why");
+}
+
+TEST_F(InjectionPointTest, MinimumOverRepeatsOfTheMaximumOverNodes) {
+  // Run 1: nodes dn1 (3 + 4 over two call sites = 7) and dn2 (9): 9. Run 2: 13. Run 3: 21.
+  TraceSummary r1 = reaches(3, kLoop, "dn1", 1);
+  r1.events[{kGuard, kLoop, 2, "dn1"}] = {4, 0, 0};
+  r1.events[{kGuard, kLoop, 1, "dn2"}] = {9, 0, 0};
+  profile(test, {r1, reaches(13), reaches(21)});
+  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  EXPECT_EQ(ip.minReaches, 9);
+  EXPECT_EQ(ip.skip, 4);
+  EXPECT_EQ(ip.profileRuns, 3);
+}
+
+TEST_F(InjectionPointTest, ContextFiltersAndZeroContextCountsEveryContext) {
+  TraceSummary s = reaches(6, kLoop);
+  s.events[{kGuard, kOtherLoop, 0, ""}] = {10, 0, 0};
+  profile(test, {s});
+  EXPECT_EQ(injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle).skip, 3);
+  EXPECT_EQ(injectionPoint(store->db(), guardPlan(kOtherLoop), InjectAt::Middle).skip, 5);
+  EXPECT_EQ(injectionPoint(store->db(), guardPlan(0), InjectAt::Middle).skip, 8);
+}
+
+TEST_F(InjectionPointTest, ARunWithoutTheFaultMakesTheMinimumZero) {
+  TraceSummary none;
+  none.events[{0x99, 0, 0, ""}] = {1, 0, 0};
+  profile(test, {reaches(10), none});
+  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  EXPECT_EQ(ip.skip, 0);
+  EXPECT_EQ(ip.profileRuns, 2);
+}
+
+TEST_F(InjectionPointTest, NoProfileDataSkipsNothing) {
+  // Profiles of another test, and unusable (timed out) runs of this one, do not count.
+  profile(otherTest, {reaches(10)});
+  profile(test, {reaches(10)}, RunState::TimedOut);
+  ExperimentPlan p = guardPlan(kLoop);
+  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  EXPECT_EQ(p.skip, 0);
+  EXPECT_EQ(p.reason, "inject at the first opportunity (no profile data)");
+  // Profile plans are never touched.
+  ExperimentPlan prof;
+  prof.kind = "profile";
+  prof.testId = test;
+  applyInjectionPoint(store->db(), prof, InjectAt::Middle);
+  EXPECT_EQ(prof.skip, 0);
+  EXPECT_EQ(prof.reason, "");
+}
+
+TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocations) {
+  // Invocations summed over call sites: run 1 has 4 + 6 = 10, run 2 has 12 (iterations
+  // and guard reaches do not matter).
+  TraceSummary r1 = reaches(100);
+  r1.loops[{kLoop, 1}] = LoopSummary{0, 4, 400, {{100, 4}}};
+  r1.loops[{kLoop, 2}] = LoopSummary{0, 6, 60, {{10, 6}}};
+  r1.loops[{kOtherLoop, 1}] = LoopSummary{0, 50, 50, {{1, 50}}};
+  TraceSummary r2;
+  r2.loops[{kLoop, 1}] = LoopSummary{0, 12, 12, {{1, 12}}};
+  profile(test, {r1, r2});
+  InjectionPoint ip = injectionPoint(store->db(), loopPlan(), InjectAt::Middle);
+  EXPECT_EQ(ip.minReaches, 10);
+  EXPECT_EQ(ip.skip, 5);
+  ExperimentPlan p = loopPlan();
+  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  EXPECT_EQ(p.reason, "inject after skipping 5 (middle of min 10 invocations over 2 profile runs)");
+  EXPECT_EQ(injectionPoint(store->db(), loopPlan(), InjectAt::First).skip, 0);
+}
