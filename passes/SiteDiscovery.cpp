@@ -10,6 +10,7 @@
 #include "SiteDiscovery.h"
 #include "BranchClassifier.h"
 #include "KnownCalls.h"
+#include "OperandKey.h"
 #include "Options.h"
 #include "SiteId.h"
 
@@ -21,6 +22,7 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <map>
@@ -48,6 +50,13 @@ std::vector<Site> SiteDiscovery::run() {
   std::vector<Site> Out;
   if (Opts.Root.empty())
     return Out;
+  // The translation unit, to keep operand keys of internal-linkage symbols apart.
+  TU = std::string(sys::path::filename(M.getSourceFileName()));
+  for (DICompileUnit *CU : M.debug_compile_units()) {
+    if (auto Rel = relativeToRoot(CU->getFile(), Opts.Root))
+      TU = *Rel;
+    break;
+  }
   for (Function &F : M)
     if (auto Rel = instrumentable(F))
       discoverFunction(F, *Rel, Out);
@@ -171,12 +180,14 @@ void SiteDiscovery::discoverFunction(Function &F, const std::string &RelFile,
         S.Inst = BI;
         if (V.FaultOnTrue)
           S.Flags |= CSNAKE_FLAG_FAULT_ON_TRUE;
-        S.Detail = BranchClassifier::renderCondition(BI->getCondition());
+        S.Detail = BranchClassifier::renderCondition(BI->getCondition()) +
+                   operandKeySuffix(BI->getCondition(), TU);
         setLoc(S, branchLoc(BI), FnLine);
       } else if (LI.getLoopFor(&BB)) {
         Site &S = NewSite(CSNAKE_KIND_BRANCH);
         S.Inst = BI;
-        S.Detail = BranchClassifier::renderCondition(BI->getCondition());
+        S.Detail = BranchClassifier::renderCondition(BI->getCondition()) +
+                   operandKeySuffix(BI->getCondition(), TU);
         setLoc(S, branchLoc(BI), FnLine);
       }
     }

@@ -44,6 +44,7 @@ private:
   llvm::FunctionAnalysisManager &FAM;
   const PassOptions &Opts;
   LoopFacts Facts;
+  std::string TU; // root-relative file of the module (operand keys of internal symbols)
 };
 
 } // namespace csnake

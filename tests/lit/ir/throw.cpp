@@ -13,7 +13,7 @@ int checked(int x) {
     throw std::invalid_argument("negative");
   return x * 2;
 }
-// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-4]]:{{[0-9]+}} _Z7checkedi flags=fault_on_true {{.*}} detail="x < 0"
+// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-4]]:{{[0-9]+}} _Z7checkedi flags=fault_on_true {{.*}} detail="x < 0|op=arg#0:{{[0-9a-f]+}}|pred=slt|k=0"
 // SITES-DAG: THROW ir/throw.cpp:[[#@LINE-4]]:{{[0-9]+}} _Z7checkedi flags=plain {{.*}} detail="throw"
 
 // The fault side is the false successor here (`fd >= 0` returns); the throw is built
@@ -26,15 +26,15 @@ void nested(int fd, bool verbose) {
     log_it("bad fd");
   throw std::runtime_error("bad fd " + std::to_string(fd));
 }
-// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-6]]:{{[0-9]+}} _Z6nestedib flags=- {{.*}} detail="fd >= 0"
+// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-6]]:{{[0-9]+}} _Z6nestedib flags=- {{.*}} detail="fd >= 0|op=arg#0:{{[0-9a-f]+}}|pred=sge|k=0"
 // SITES-DAG: THROW ir/throw.cpp:[[#@LINE-3]]:{{[0-9]+}} _Z6nestedib flags=plain
 
 // `if (a || b) throw` gives two guards on the same line with ordinals 0 and 1.
 void either(int a, int b) {
   if (a < 0 || b < 0) throw std::range_error("range");
 }
-// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-2]]:{{[0-9]+}} _Z6eitherii flags=fault_on_true {{.*}} rel=1#0 detail="a < 0"
-// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-3]]:{{[0-9]+}} _Z6eitherii flags=fault_on_true {{.*}} rel=1#1 detail="b < 0"
+// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-2]]:{{[0-9]+}} _Z6eitherii flags=fault_on_true {{.*}} rel=1#0 detail="a < 0|op=arg#0:{{[0-9a-f]+}}|pred=slt|k=0"
+// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-3]]:{{[0-9]+}} _Z6eitherii flags=fault_on_true {{.*}} rel=1#1 detail="b < 0|op=arg#1:{{[0-9a-f]+}}|pred=slt|k=0"
 
 // A branch that only *may* lead to a throw is not a guard.
 void maybe(int a, int b) {
@@ -43,8 +43,8 @@ void maybe(int a, int b) {
       throw std::runtime_error("both");
   }
 }
-// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-4]]:{{[0-9]+}} _Z5maybeii flags=fault_on_true {{.*}} detail="b > 0"
-// SITES-NOT: detail="a > 0"
+// SITES-DAG: THROW ir/throw.cpp:[[#@LINE-4]]:{{[0-9]+}} _Z5maybeii flags=fault_on_true {{.*}} detail="b > 0|op=arg#1:{{[0-9a-f]+}}|pred=sgt|k=0"
+// SITES-NOT: detail="a > 0
 
 // Shape of a guard: inline check, then fault_branch feeding a phi that replaces the condition.
 // IR-LABEL: define {{.*}} @_Z7checkedi(
