@@ -302,9 +302,23 @@ std::optional<Key> compareKey(ICmpInst *Cmp, const DataLayout &DL, StringRef TU)
 std::optional<Key> conditionKey(Value *Cond, const DataLayout &DL, StringRef TU) {
   bool Negated = false;
   Value *Inner;
-  while (Cond->getType()->isIntegerTy(1) && match(Cond, m_Not(m_Value(Inner)))) {
-    Negated = !Negated;
-    Cond = Inner;
+  for (;;) {
+    if (Cond->getType()->isIntegerTy(1) && match(Cond, m_Not(m_Value(Inner)))) {
+      Negated = !Negated;
+      Cond = Inner;
+      continue;
+    }
+    // `(int)b == 1` / `!= 0` is b, `== 0` / `!= 1` is !b (clang: `!(x > 3) == true`).
+    ICmpInst::Predicate P;
+    const APInt *C;
+    if (match(Cond, m_ICmp(P, m_ZExt(m_Value(Inner)), m_APInt(C))) &&
+        Inner->getType()->isIntegerTy(1) && ICmpInst::isEquality(P) && C->ule(1)) {
+      if ((P == ICmpInst::ICMP_EQ) == C->isZero())
+        Negated = !Negated;
+      Cond = Inner;
+      continue;
+    }
+    break;
   }
   std::optional<Key> K;
   if (auto *Cmp = dyn_cast<ICmpInst>(Cond)) {
