@@ -68,8 +68,8 @@ TEST(CampaignBadInput, MisbehavingTestsGetRecordedStatesAndTheCampaignGoesOn) {
                                         {"missing", {"/nonexistent/test_binary"}},
                                         {"plain", {"/bin/true"}}});
   std::string db = t.path + "/c.db";
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--budget", "0",
-                  "--timeout", "2", "--jobs", "2"});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats",
+                  "1", "--budget", "0", "--timeout", "2", "--jobs", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("/nonexistent/test_binary: cannot open"), std::string::npos) << r.err;
   std::map<std::string, std::string> s = stateByTest(db);
@@ -128,10 +128,29 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   ASSERT_EQ(r.status, 0) << r.err;
   // The THROW guard in validate() was reached in the profile and injected on its test.
   std::vector<std::string> guard = query(db,
-                                         "SELECT e.id, e.mode FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
+                                         "SELECT e.id, e.mode, e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
                                          "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
   ASSERT_EQ(guard.size(), 1u);
   std::string exp = guard[0].substr(0, guard[0].find('|'));
+  // --inject-at middle (default): validate() is reached 5 times per run, so the first 2
+  // reaches pass and the third is injected; the plan says so.
+  EXPECT_EQ(guard[0], exp + "|once|2");
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
+                      "'profile'"),
+            std::vector<std::string>{"5"})
+      << "--profile-repeats defaults to max(5, --repeats)";
+  Result plan = run({CSNAKE_BIN, "plan", "--db", db, "--json"});
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  bool shown = false;
+  for (const auto &e : nlohmann::json::parse(plan.out))
+    if (std::to_string(e["experiment"].get<int64_t>()) == exp) {
+      shown = true;
+      EXPECT_EQ(e["skip"], 2);
+      EXPECT_NE(e["reason"].get<std::string>().find("inject after skipping 2 (middle of min 5 reaches"),
+                std::string::npos)
+          << e["reason"];
+    }
+  EXPECT_TRUE(shown);
   EXPECT_EQ(query(db, "SELECT state || ':' || fired || ':' || fire_count FROM runs r JOIN run_receipts c ON c.run_id "
                       "= r.id WHERE r.experiment_id = " + exp),
             (std::vector<std::string>{"done:1:1", "done:1:1"}));
@@ -145,6 +164,24 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   EXPECT_GT(st["injection_runs"].get<int>(), 0);
   EXPECT_LE(st["injection_runs"].get<int>(), 40) << "the budget counts injection runs";
   EXPECT_EQ(st["runs_total"].get<int>(), st["profile_runs"].get<int>() + st["injection_runs"].get<int>());
+}
+
+TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
+  e2e::TempDir t;
+  std::string db = t.path + "/c.db";
+  std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats", "2",
+                  "--budget", "40", "--jobs", "2", "--seed", "7", "--delays", "1", "--inject-at", "first"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
+                      "'profile'"),
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"),
+            query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND skip = 0"));
+  EXPECT_NE(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"), std::vector<std::string>{"0"});
+  Result bad = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--inject-at", "last"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--inject-at is first or middle"), std::string::npos) << bad.err;
 }
 
 TEST(TestsCommand, ListsAnExplicitListAsJson) {
@@ -211,8 +248,8 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"),
             query(db, "SELECT COUNT(*) FROM (SELECT DISTINCT experiment_id, repeat FROM runs)"));
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"), query(ref, "SELECT COUNT(*) FROM runs"));
-  EXPECT_EQ(query(db, "SELECT kind, test_id, fault, context, mode, delay_ms FROM experiments ORDER BY id"),
-            query(ref, "SELECT kind, test_id, fault, context, mode, delay_ms FROM experiments ORDER BY id"))
+  EXPECT_EQ(query(db, "SELECT kind, test_id, fault, context, mode, delay_ms, skip FROM experiments ORDER BY id"),
+            query(ref, "SELECT kind, test_id, fault, context, mode, delay_ms, skip FROM experiments ORDER BY id"))
       << "the resumed campaign planned differently from an uninterrupted one";
   EXPECT_FALSE(e2e::processAlive(marker)) << "a test of the killed campaign is still running";
 }
@@ -223,7 +260,8 @@ TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsSurvivesKillNineAndCompletes) {
   std::vector<std::string> command = {CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", db,
                                       "--tests",
                                       "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
-                                      "--repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5", "--delays", "20,100"};
+                                      "--repeats", "2", "--profile-repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5",
+                                      "--delays", "20,100"};
   // kill -9 in the middle of the profile phase, with runs in flight.
   pid_t pid = e2e::start(command, t.path + "/killed.log");
   bool midway = false;
@@ -294,11 +332,19 @@ TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
   Result r = run(args);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string runs =
-      "SELECT t.name, e.kind, e.fault, e.context, e.delay_ms, r.repeat, r.state, r.outcome FROM runs r JOIN experiments "
+      "SELECT t.name, e.kind, e.fault, e.context, e.delay_ms, e.skip, r.repeat, r.state, r.outcome FROM runs r JOIN experiments "
       "e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id ORDER BY r.id";
   EXPECT_EQ(query(replay, runs), query(source, runs));
   EXPECT_EQ(query(replay, "SELECT cause, cause_context, effect, type FROM edges ORDER BY 1, 2, 3, 4"),
             query(source, "SELECT cause, cause_context, effect, type FROM edges ORDER BY 1, 2, 3, 4"));
   // Nothing ran: no run directories were created for the replay.
   EXPECT_FALSE(std::filesystem::exists(t.path + "/replay.runs"));
+  // Profile repeats are matched by index: a replay asking for more than the source
+  // recorded (5 by default here) takes what the source has and replays the same runs.
+  std::string more = t.path + "/more.db";
+  args = command(more);
+  args.insert(args.end(), {"--replay-from", source, "--profile-repeats", "9"});
+  Result m = run(args);
+  ASSERT_EQ(m.status, 0) << m.err;
+  EXPECT_EQ(query(more, runs), query(source, runs));
 }
