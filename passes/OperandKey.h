@@ -9,7 +9,8 @@
 //
 // Accepted conditions (C a ConstantInt, X an operand below; see docs/instrumentation.md
 // "Operand keys"):
-//   icmp P X, C / icmp P C, X (predicate swapped);  `xor c, true` (predicate inverted);
+//   icmp P X, C / icmp P C, X (predicate swapped);  `xor c, true` and `(int)c == 0` /
+//   `!= 1` (predicate inverted; `== 1` / `!= 0` keep it);
 //   X itself when X is a C++ bool (pred=ne, k=0);
 //   X seen through zext/sext into the compare: the key names the narrow value and k is
 //   C read with the compare's signedness (unsigned compares of a sext, and constants
