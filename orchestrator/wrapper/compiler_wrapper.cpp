@@ -24,6 +24,8 @@
 #error "define CSNAKE_WRAPPER_CXX to 0 (C) or 1 (C++)"
 #endif
 
+extern const char kCsnakePassIdentity[];  // pass_identity.cpp (generated)
+
 namespace {
 
 std::string selfDir() {
@@ -100,13 +102,11 @@ int main(int argc, char **argv) {
                                                       startsWith(argv[1], "-print") || startsWith(argv[1], "-dump")));
   if (!queryOnly) {
     args.push_back("-fpass-plugin=" + plugin);
-    // Compiler caches (ccache, sccache) key on the wrapper and the arguments, not on the
-    // plugin the wrapper loads: a stamp of the plugin file in the arguments makes a new
-    // pass miss the cache instead of handing back objects instrumented by the old one.
-    struct stat ps;
-    if (stat(plugin.c_str(), &ps) == 0)
-      args.push_back("-DCSNAKE_PASS_STAMP=" + std::to_string(ps.st_mtim.tv_sec) + "_" +
-                     std::to_string(ps.st_mtim.tv_nsec) + "_" + std::to_string(ps.st_size));
+    // The plugin's content hash, linked into this wrapper (cmake/pass_identity.cmake): a
+    // new pass relinks the wrapper, which is what compiler caches launching it notice. The
+    // define records the pass in the compile command as well (visible in build logs, and
+    // part of the key of a cache the wrapper itself would launch).
+    args.push_back(std::string("-DCSNAKE_PASS_STAMP=") + kCsnakePassIdentity);
     args.push_back("-fno-omit-frame-pointer");
     // Hooks are called from the target into the shared runtime: call them through the
     // GOT directly instead of a PLT stub (one indirect jump less per hook call).
