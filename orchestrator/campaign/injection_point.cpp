@@ -32,7 +32,14 @@ InjectionPoint injectionPoint(Database &db, const ExperimentPlan &p, InjectAt at
     out.minReaches = out.profileRuns == 0 ? n : std::min(out.minReaches, n);
     ++out.profileRuns;
   }
-  out.skip = out.minReaches / 2;
+  // Delay faults run in mode `always`: every iteration of every matching invocation is
+  // slowed from the first one on, which is steady state already for the long-lived loops
+  // (a server's handler or heartbeat threads) that matter most. Those loops are entered
+  // once per thread at start-up, so skipping invocations would exempt threads, not start
+  // later (measured on minidfs: skipping 1 of 3 RPC handler threads lost the retry
+  // storm's first step). Delays therefore keep skip 0; only error faults, whose reaches
+  // spread over the run, move to its middle.
+  out.skip = p.delayMs > 0 ? 0 : out.minReaches / 2;
   return out;
 }
 
@@ -41,12 +48,11 @@ void applyInjectionPoint(Database &db, ExperimentPlan &p, InjectAt at) {
   InjectionPoint ip = injectionPoint(db, p, at);
   p.skip = ip.skip;
   if (at == InjectAt::First) return;
-  std::string unit = p.delayMs > 0 ? "invocations" : "reaches";
-  std::string note = ip.profileRuns == 0
-                         ? "inject at the first opportunity (no profile data)"
-                         : "inject after skipping " + std::to_string(ip.skip) + " (middle of min " +
-                               std::to_string(ip.minReaches) + " " + unit + " over " +
-                               std::to_string(ip.profileRuns) + " profile runs)";
+  std::string note = p.delayMs > 0        ? "delay from the first invocation (threads enter long-lived loops at start-up)"
+                     : ip.profileRuns == 0 ? "inject at the first opportunity (no profile data)"
+                                           : "inject after skipping " + std::to_string(ip.skip) + " (middle of min " +
+                                                 std::to_string(ip.minReaches) + " reaches over " +
+                                                 std::to_string(ip.profileRuns) + " profile runs)";
   p.reason = p.reason.empty() ? note : p.reason + "; " + note;
 }
 

@@ -10,7 +10,10 @@
 //             count of (fault, context) in run_events, summed over call-site signatures
 //             (context 0 = every context);
 //           - delay faults (delay_ms > 0, a LOOP): the run's `invocations` of the loop in
-//             run_loops, summed over call-site signatures (run_loops has no node).
+//             run_loops, summed over call-site signatures (run_loops has no node) —
+//             reported, but a delay fault (mode always) keeps skip 0: long-lived loops
+//             are entered once per thread at start-up, so skipping invocations would
+//             exempt threads, not start later.
 //           No profile run: skip 0. A run that never reached the fault counts as 0.
 // The runtime counts opportunities per process and per-node counts approximate that; a
 // skip beyond a run's reaches leaves the fault unfired (state not_fired).

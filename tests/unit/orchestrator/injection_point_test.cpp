@@ -156,7 +156,7 @@ TEST_F(InjectionPointTest, NoProfileDataSkipsNothing) {
   EXPECT_EQ(prof.reason, "");
 }
 
-TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocations) {
+TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocationsButKeepTheFirst) {
   // Invocations summed over call sites: run 1 has 4 + 6 = 10, run 2 has 12 (iterations
   // and guard reaches do not matter).
   TraceSummary r1 = reaches(100);
@@ -168,9 +168,10 @@ TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocations) {
   profile(test, {r1, r2});
   InjectionPoint ip = injectionPoint(store->db(), loopPlan(), InjectAt::Middle);
   EXPECT_EQ(ip.minReaches, 10);
-  EXPECT_EQ(ip.skip, 5);
+  EXPECT_EQ(ip.skip, 0);  // a delay keeps its first invocation (injection_point.h)
   ExperimentPlan p = loopPlan();
   applyInjectionPoint(store->db(), p, InjectAt::Middle);
-  EXPECT_EQ(p.reason, "inject after skipping 5 (middle of min 10 invocations over 2 profile runs)");
+  EXPECT_EQ(p.skip, 0);
+  EXPECT_EQ(p.reason, "delay from the first invocation (threads enter long-lived loops at start-up)");
   EXPECT_EQ(injectionPoint(store->db(), loopPlan(), InjectAt::First).skip, 0);
 }
