@@ -58,6 +58,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   EffectDetector detector(data, opts.fca);
   r.effects = detector.detectAll(r.experiments);
   r.edges = buildEdges(r.effects);
+  if (!opts.stitch) return r;
   CausalGraph graph = CausalGraph::build(r.edges, data.sites, opts.continuation);
   ChainSearch search(graph, r.edges, opts.search);
   std::vector<FoundCycle> found = search.run(r.search);
@@ -169,7 +170,8 @@ AnalysisResult analyzeDatabase(Database &db, const AnalysisOptions &opts) {
   summary["options"] = {{"p_value", opts.fca.pValue}, {"tvd", opts.fca.tvd}, {"min_repeats", opts.fca.minRepeats},
                         {"use_timed_out", opts.fca.useTimedOut}, {"max_length", opts.search.maxLength},
                         {"max_delays", opts.search.maxDelays}, {"max_cycles", opts.search.maxCycles},
-                        {"z3", opts.compat.enabled}, {"continuation", continuationRuleName(opts.continuation)}};
+                        {"z3", opts.compat.enabled}, {"continuation", continuationRuleName(opts.continuation)},
+                        {"stitch", opts.stitch}};
   out.summaryJson = summary.dump();
   writeAnalysis(db, out);
   return r;

@@ -20,6 +20,10 @@ struct AnalysisOptions {
   ChainSearchOptions search;
   CompatOptions compat;
   ContinuationRule continuation = ContinuationRule::Reach;  // graph/continuation.h
+  // false: FCA only (effects and edges; no graph, cycles or Z3). What a campaign runs
+  // between allocation rounds — 3PA reads effects — so a round's cost does not grow with
+  // the number of cycles; the analysis at the end of the campaign stitches.
+  bool stitch = true;
 };
 
 // One cycle found by the search, with its junction verdicts.

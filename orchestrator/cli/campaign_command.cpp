@@ -140,7 +140,9 @@ int runCampaignCommand(int argc, char **argv) {
   // adaptive allocators. A failure there is reported and does not stop the campaign.
   o.analyze = [](Database &db) {
     try {
-      analyzer::analyzeDatabase(db, analyzer::AnalysisOptions{});
+      analyzer::AnalysisOptions between;
+      between.stitch = false;  // the allocator reads effects; cycles come at the end
+      analyzer::analyzeDatabase(db, between);
     } catch (const std::exception &e) {
       std::fprintf(stderr, "csnake campaign: analysis between rounds: %s\n", e.what());
     }

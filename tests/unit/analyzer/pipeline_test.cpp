@@ -192,3 +192,21 @@ TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
   std::string core = why[0]["core"].dump();
   EXPECT_NE(core.find("src/node.cpp:27 `this.field.field`"), std::string::npos) << core;
 }
+
+// Between allocation rounds a campaign analyses effects only: same effects and edges as a
+// full analysis, no cycles; a later full analysis stitches them.
+TEST(Pipeline, FcaOnlyWritesEffectsAndEdgesWithoutCycles) {
+  CampaignBuilder b;
+  build(b, 1);
+  AnalysisOptions fcaOnly;
+  fcaOnly.stitch = false;
+  AnalysisResult r = analyzeDatabase(b.store().db(), fcaOnly);
+  Database &db = b.store().db();
+  EXPECT_EQ(r.edges.size(), 2u);
+  EXPECT_TRUE(r.cycles.empty());
+  EXPECT_EQ(count(db, "effects"), 2);
+  EXPECT_EQ(count(db, "edges"), 2);
+  EXPECT_EQ(count(db, "cycles"), 0);
+  analyzeDatabase(db, {});
+  EXPECT_EQ(count(db, "cycles"), 1);
+}
