@@ -9,7 +9,12 @@
 //
 //   bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR
 //                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 3] [--delays 300]
-//                    [--fractions 0.125,0.25,0.375,0.5,0.75,1]
+//                    [--fractions 0.125,0.25,0.375,0.5,0.75,1] [--max-length 3]
+//
+// Every database (the exhaustive one and each replay) is analysed with the same options,
+// cycles of at most --max-length steps (the documented cycles have 2): a full-length
+// analysis of a database of this size stores thousands of cycles with their evidence and
+// Z3 checks, minutes per replay, the same for every policy.
 //
 // "Runs to full recall" of a (policy, seed) is the smallest budget of the grid at which it
 // found every cycle the exhaustive plan finds (each budget is its own replay: 3PA splits
@@ -83,7 +88,12 @@ std::multiset<std::string> documentedKey(const nlohmann::json &c) {
   return k;
 }
 
-size_t recall(const std::string &csnake, const std::string &db, const std::vector<std::multiset<std::string>> &want) {
+size_t recall(const std::string &csnake, const std::string &db, const std::vector<std::multiset<std::string>> &want,
+              const std::string &maxLength) {
+  if (run({csnake, "analyze", "--db", db, "--max-length", maxLength}).status != 0) {
+    std::fprintf(stderr, "bench_allocation: csnake analyze --db %s failed\n", db.c_str());
+    return 0;
+  }
   Output o = run({csnake, "cycles", "--db", db, "--json"});
   nlohmann::json cycles = nlohmann::json::parse(o.out, nullptr, false);
   if (!cycles.is_array()) return 0;
@@ -113,7 +123,7 @@ std::vector<std::string> split(const std::string &s) {
 
 int main(int argc, char **argv) {
   std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300",
-              fractionList = "0.125,0.25,0.375,0.5,0.75,1";
+              fractionList = "0.125,0.25,0.375,0.5,0.75,1", maxLength = "3";
   int distractors = 40, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
@@ -126,6 +136,7 @@ int main(int argc, char **argv) {
     else if (k == "--repeats") repeats = std::max(2, std::atoi(v.c_str()));
     else if (k == "--delays") delays = v;
     else if (k == "--fractions") fractionList = v;
+    else if (k == "--max-length") maxLength = v;
     else {
       std::fprintf(stderr, "bench_allocation: unknown option %s\n", k.c_str());
       return 2;
@@ -189,7 +200,8 @@ int main(int argc, char **argv) {
   for (const auto &f : faults) faultList += (faultList.empty() ? "" : ",") + f;
 
   // 2. Exhaustive: the random policy without replacement and a budget above every pair.
-  Output ex = campaign(exhaustive, {"--faults", faultList, "--allocator", "random", "--budget", "1000000"}, false);
+  Output ex = campaign(exhaustive, {"--faults", faultList, "--allocator", "random", "--budget", "1000000", "--no-analysis"},
+                       false);
   if (ex.status != 0) {
     std::fprintf(stderr, "bench_allocation: exhaustive campaign failed\n");
     return 1;
@@ -197,7 +209,7 @@ int main(int argc, char **argv) {
   int64_t total = std::stoll(run({"sqlite3", exhaustive,
                                   "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
                                   "e.kind = 'injection'"}).out);
-  size_t ceiling = recall(csnake, exhaustive, wanted);
+  size_t ceiling = recall(csnake, exhaustive, wanted, maxLength);
 
   // 3. Replays.
   std::vector<double> fractions;
@@ -206,6 +218,7 @@ int main(int argc, char **argv) {
   std::printf("\nbench/allocation: %zu documented cycles; exhaustive plan = %lld injection runs over %zu fault sites "
               "(%zu documented + distractors) on %zu tests, %d repeats; the exhaustive campaign finds %zu\n",
               wanted.size(), (long long)total, faults.size(), docFaults.size(), tests.size(), repeats, ceiling);
+  std::printf("cycles of at most %s steps; ", maxLength.c_str());
   std::printf("recall (documented cycles found) at a budget of x %% of the exhaustive runs; last column: runs to full "
               "recall (the smallest budget of the grid reaching %zu)\n", ceiling);
   std::printf("%-10s %-6s", "allocator", "seed");
@@ -223,9 +236,9 @@ int main(int argc, char **argv) {
         fs::remove(db + "-wal");
         fs::remove(db + "-shm");
         campaign(db, {"--faults", faultList, "--allocator", alloc, "--seed", seed, "--budget", std::to_string(budget),
-                      "--replay-from", exhaustive},
+                      "--replay-from", exhaustive, "--no-analysis"},
                  true);
-        size_t got = recall(csnake, db, wanted);
+        size_t got = recall(csnake, db, wanted, maxLength);
         if (full < 0 && ceiling > 0 && got >= ceiling) full = budget;
         std::printf(" %8zu", got);
         std::fflush(stdout);
