@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +37,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char **environ;
@@ -49,7 +51,9 @@ struct Output {
 };
 
 Output run(const std::vector<std::string> &argv, bool quiet = true) {
-  fs::path tmp = fs::temp_directory_path() / ("csnake-bench-alloc-" + std::to_string(getpid()) + ".out");
+  static std::atomic<int> serial{0};  // replays run on several threads
+  fs::path tmp = fs::temp_directory_path() /
+                 ("csnake-bench-alloc-" + std::to_string(getpid()) + "-" + std::to_string(serial++) + ".out");
   std::vector<char *> a;
   for (const auto &s : argv) a.push_back(const_cast<char *>(s.c_str()));
   a.push_back(nullptr);
@@ -75,9 +79,13 @@ Output run(const std::vector<std::string> &argv, bool quiet = true) {
   return o;
 }
 
+// file:line function, the function without parameters and ABI tags ("[abi:cxx11]"), as
+// cascades.json names it.
 std::string loc(const nlohmann::json &j) {
   std::string f = j.value("function", "");
-  return j.value("file", "") + ":" + std::to_string(j.value("line", 0)) + " " + f.substr(0, f.find('('));
+  f = f.substr(0, f.find('('));
+  for (size_t a; (a = f.find("[abi:")) != std::string::npos;) f.erase(a, f.find(']', a) - a + 1);
+  return j.value("file", "") + ":" + std::to_string(j.value("line", 0)) + " " + f;
 }
 
 // A cycle is identified by the loops its steps feed, in any rotation (as the e2e ground
@@ -184,7 +192,7 @@ int main(int argc, char **argv) {
     a.insert(a.end(), extra.begin(), extra.end());
     return run(a, quiet);
   };
-  campaign(exhaustive, {"--budget", "0"}, false);
+  campaign(exhaustive, {"--budget", "0", "--no-analysis"}, false);
   std::set<std::string> faults = docFaults;
   {
     Output o = run({"sqlite3", exhaustive,
@@ -224,24 +232,46 @@ int main(int argc, char **argv) {
   std::printf("%-10s %-6s", "allocator", "seed");
   for (double f : fractions) std::printf(" %7.1f%%", f * 100);
   std::printf(" %10s\n", "runs");
+  // Every (policy, seed, budget) replay is independent and CPU-bound (no test runs): two
+  // at a time on two cores.
+  struct Replay {
+    std::string alloc, seed;
+    int64_t budget = 0;
+    size_t recall = 0;
+  };
+  std::vector<Replay> replays;
+  const std::vector<std::string> allocators = {"3pa", "coverage", "random"};
+  for (const std::string &alloc : allocators)
+    for (const std::string &seed : split(seeds))
+      for (double frac : fractions) replays.push_back({alloc, seed, static_cast<int64_t>(frac * static_cast<double>(total))});
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < replays.size();) {
+      Replay &r = replays[i];
+      std::string db = work + "/replay-" + r.alloc + "-" + r.seed + "-" + std::to_string(r.budget) + ".db";
+      fs::remove(db);
+      fs::remove(db + "-wal");
+      fs::remove(db + "-shm");
+      campaign(db, {"--faults", faultList, "--allocator", r.alloc, "--seed", r.seed, "--budget", std::to_string(r.budget),
+                    "--replay-from", exhaustive, "--no-analysis"},
+               true);
+      r.recall = recall(csnake, db, wanted, maxLength);
+      fs::remove(db);  // large (every run's paths); the table is the result
+      fs::remove_all(db.substr(0, db.size() - 3) + ".runs");
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 2; ++t) pool.emplace_back(worker);
+  for (auto &t : pool) t.join();
   std::map<std::string, std::vector<int64_t>> runsToFull;  // -1: never within the grid
-  for (const std::string alloc : {"3pa", "coverage", "random"}) {
+  size_t k = 0;
+  for (const std::string &alloc : allocators) {
     for (const std::string &seed : split(seeds)) {
       std::printf("%-10s %-6s", alloc.c_str(), seed.c_str());
       int64_t full = -1;
-      for (double frac : fractions) {
-        int64_t budget = static_cast<int64_t>(frac * static_cast<double>(total));
-        std::string db = work + "/replay-" + alloc + "-" + seed + "-" + std::to_string(budget) + ".db";
-        fs::remove(db);
-        fs::remove(db + "-wal");
-        fs::remove(db + "-shm");
-        campaign(db, {"--faults", faultList, "--allocator", alloc, "--seed", seed, "--budget", std::to_string(budget),
-                      "--replay-from", exhaustive, "--no-analysis"},
-                 true);
-        size_t got = recall(csnake, db, wanted, maxLength);
-        if (full < 0 && ceiling > 0 && got >= ceiling) full = budget;
-        std::printf(" %8zu", got);
-        std::fflush(stdout);
+      for (size_t f = 0; f < fractions.size(); ++f, ++k) {
+        if (full < 0 && ceiling > 0 && replays[k].recall >= ceiling) full = replays[k].budget;
+        std::printf(" %8zu", replays[k].recall);
       }
       std::printf(" %10s\n", full < 0 ? "-" : std::to_string(full).c_str());
       runsToFull[alloc].push_back(full);
