@@ -80,10 +80,16 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       const CausalEdge &e = r.edges[t.edge];
       s.edgeIds.push_back(e.id);
       s.tests.insert(e.tests.begin(), e.tests.end());
+      // Observed: the effect shows the next fault itself — an E step whose next error fault
+      // happened on its own in the effect's runs, or an S+ step (the extra iterations are
+      // the slowness the next delay fault stands for). Otherwise the step is inferred from
+      // reachability (graph/continuation.h) and the Z3 check.
+      bool observed = e.type != EffectType::E || e.failed.count(graph.vertices()[t.to].site) != 0;
+      if (!observed) ++s.inferred;
       nlohmann::json step = {{"edge", e.id}, {"cause", e.cause}, {"cause_context", e.causeContext},
                              {"effect", e.effect}, {"type", effectTypeName(e.type)},
                              {"next_fault", graph.vertices()[t.to].site}, {"junction", t.junction},
-                             {"evidence", e.evidence(r.effects, data)}};
+                             {"next_fault_observed", observed}, {"evidence", e.evidence(r.effects, data)}};
       if (t.hopEdge >= 0) {
         const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
         s.edgeIds.push_back(h.id);
@@ -101,7 +107,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       auto it = data.testNames.find(t);
       tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
     }
-    s.evidence = {{"steps", steps}, {"tests", tests}, {"collapse_key", s.collapseKey}};
+    s.evidence = {{"steps", steps}, {"tests", tests}, {"collapse_key", s.collapseKey}, {"inferred_steps", s.inferred}};
     if (s.verdict == "rejected") {
       nlohmann::json why = nlohmann::json::array();
       for (const JunctionResult &j : junctions)
@@ -111,14 +117,15 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     all.push_back(std::move(s));
   }
 
-  // Collapse: per key, accepted members before rejected ones, then most tests, fewest
-  // delays, canonical order; the first is the representative.
+  // Collapse: per key, accepted members before rejected ones, then fewest inferred steps,
+  // most tests, fewest delays, canonical order; the first is the representative.
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < all.size(); ++i) groups[all[i].collapseKey].push_back(i);
   auto better = [&](size_t a, size_t b) {
     const StoredCycle &x = all[a], &y = all[b];
     bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
     if (ax != ay) return ax;
+    if (x.inferred != y.inferred) return x.inferred < y.inferred;
     if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
     if (x.delays != y.delays) return x.delays < y.delays;
     return x.canonical < y.canonical;
@@ -128,11 +135,13 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     std::sort(kv.second.begin(), kv.second.end(), better);
     ordered.push_back(kv.second);
   }
-  // Rank: accepted groups first, then fewest delays, then most distinct supporting tests.
+  // Rank: accepted groups first, then the cycles every step of which was observed (fewest
+  // inferred steps), then fewest delays, then most distinct supporting tests.
   std::sort(ordered.begin(), ordered.end(), [&](const std::vector<size_t> &a, const std::vector<size_t> &b) {
     const StoredCycle &x = all[a.front()], &y = all[b.front()];
     bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
     if (ax != ay) return ax;
+    if (x.inferred != y.inferred) return x.inferred < y.inferred;
     if (x.delays != y.delays) return x.delays < y.delays;
     if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
     if (x.length != y.length) return x.length < y.length;

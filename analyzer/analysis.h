@@ -31,6 +31,9 @@ struct StoredCycle {
   std::string canonical, collapseKey;
   std::vector<int64_t> edgeIds;  // in order; a hop's licensing parent_delay edge follows its S+ edge
   int length = 0, delays = 0;
+  // Steps whose next fault the effect only reaches (an E step whose next error fault did
+  // not happen on its own in the effect's runs): the cycle closes there by inference.
+  int inferred = 0;
   std::string verdict;  // compatible, rejected, unchecked
   std::set<int64_t> tests;
   nlohmann::json evidence;

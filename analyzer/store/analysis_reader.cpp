@@ -81,6 +81,7 @@ nlohmann::json readCycles(Database &db, bool includeRejected) {
                                {"next_fault", siteJson(st.value("next_fault", ""), sites)},
                                {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
                                                                  : nlohmann::json::array()},
+                               {"next_fault_observed", st.value("next_fault_observed", true)},
                                {"junction", st.value("junction_check", nlohmann::json::object())}};
         if (st.contains("hop"))
           step["hop"] = {{"edge", st["hop"].value("edge", 0)},
@@ -96,6 +97,7 @@ nlohmann::json readCycles(Database &db, bool includeRejected) {
                    {"edges", nlohmann::json::parse(q.getText(5), nullptr, false)},
                    {"verdict", verdict},
                    {"n_tests", q.getInt(7)},
+                   {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
                    {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
                    {"alternatives", ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array()},
                    {"steps", steps}});

@@ -58,10 +58,15 @@ int runCyclesCommand(int argc, char **argv) {
                   ++n, static_cast<long long>(c["id"].get<int64_t>()), static_cast<long long>(c["length"].get<int64_t>()),
                   static_cast<long long>(c["delays"].get<int64_t>()), static_cast<long long>(c["n_tests"].get<int64_t>()),
                   c["verdict"].get<std::string>().c_str());
+      if (c.value("inferred_steps", 0) > 0)
+        std::printf(", %d step(s) inferred", c.value("inferred_steps", 0));
+      else
+        std::printf(", every step observed");
       if (!c["alternatives"].empty()) std::printf(" (+%zu near-identical alternative(s))", c["alternatives"].size());
       std::printf("\n");
       for (const auto &s : c["steps"]) {
-        std::printf("  [%s] edge %lld\n", s["type"].get<std::string>().c_str(), static_cast<long long>(s["edge"].get<int64_t>()));
+        std::printf("  [%s] edge %lld%s\n", s["type"].get<std::string>().c_str(), static_cast<long long>(s["edge"].get<int64_t>()),
+                    s.value("next_fault_observed", true) ? "" : "  (next fault reached, not observed)");
         std::printf("      cause  %s  in context %s\n", analyzer::siteLine(s["cause"]).c_str(),
                     s["cause_context"].value("id", "").c_str());
         std::printf("      effect %s\n", analyzer::siteLine(s["effect"]).c_str());

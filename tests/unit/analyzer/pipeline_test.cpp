@@ -24,7 +24,7 @@ constexpr uint64_t L1 = 0x1001, L2 = 0x1002, T1 = 0x2001, T2 = 0x2002, B1 = 0x30
 // guard: the continuation rule needs the new behaviour to reach the next fault); T2 thrown
 // in L2 (test TB) makes L1 take a new path that evaluates T1's guard. TB's L2 iterations that reach T2 decide pending_ > 0 as
 // `b1InTB`: false makes the junction at L2 impossible.
-void build(CampaignBuilder &b, uint32_t b1InTB) {
+void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
   b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
   b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
@@ -40,7 +40,7 @@ void build(CampaignBuilder &b, uint32_t b1InTB) {
   b.profile("TB", {prof(), prof(), prof()});
   Trace x1;
   x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}});
-  x1.path(L2, 0x51, {{T2, 1}, {B1, 1}}).event(T1, L1, 1, 1);
+  x1.path(L2, 0x51, {{T2, t2InTA}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
   x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{T1, 1}, {B2, 1}}).path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
@@ -123,6 +123,10 @@ TEST(Pipeline, CompatibleCycleIsStoredWithEvidence) {
   EXPECT_EQ(step["type"], "E");
   EXPECT_EQ(step["tests"], nlohmann::json({"TA"}));
   EXPECT_EQ(step["junction"]["verdict"], "compatible");
+  // Both new paths evaluate the next throw's guard on its non-fault side: each step is
+  // inferred (reached), not observed (the next fault did not happen on its own).
+  EXPECT_EQ(c["inferred_steps"], 2);
+  EXPECT_EQ(step["next_fault_observed"], false);
   nlohmann::json edges = readEdges(db);
   ASSERT_EQ(edges.size(), 2u);
   EXPECT_EQ(edges[0]["evidence"]["supports"][0]["injection_runs"].size(), 3u);
@@ -209,4 +213,20 @@ TEST(Pipeline, FcaOnlyWritesEffectsAndEdgesWithoutCycles) {
   EXPECT_EQ(count(db, "cycles"), 0);
   analyzeDatabase(db, {});
   EXPECT_EQ(count(db, "cycles"), 1);
+}
+
+// A step whose effect shows the next fault happening on its own is observed; cycles with
+// fewer inferred steps rank first.
+TEST(Pipeline, StepWhoseNextFaultHappensOnItsOwnIsObserved) {
+  CampaignBuilder b;
+  // T1's new path in L2 takes T2's guard on its fault side (false: T2 has no
+  // FAULT_ON_TRUE flag) in every repeat: T2 happened on its own.
+  build(b, 1, 0);
+  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  ASSERT_EQ(r.cycles.size(), 1u);
+  EXPECT_EQ(r.cycles[0].inferred, 1);  // T1 -> L2 observed, T2 -> L1 inferred
+  nlohmann::json cycles = readCycles(b.store().db(), false);
+  ASSERT_EQ(cycles.size(), 1u);
+  EXPECT_EQ(cycles[0]["inferred_steps"], 1);
+  EXPECT_EQ(cycles[0]["steps"][0]["next_fault_observed"], true);
 }
