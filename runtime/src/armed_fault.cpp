@@ -29,9 +29,10 @@ bool ArmedFault::decide() {
     if (!onceState.compare_exchange_strong(expected, 2, std::memory_order_acq_rel)) return false;
     const Config &cfg = config();
     if (cfg.tracing) {
-      char path[1200];
-      snprintf(path, sizeof path, "%s/once-%016llx.fired", cfg.traceDir,
-               (unsigned long long)plan.fault);
+      char path[sizeof cfg.traceDir + 32];  // the directory and "/once-<16 hex>.fired"
+      int len = snprintf(path, sizeof path, "%s/once-%016llx.fired", cfg.traceDir,
+                         (unsigned long long)plan.fault);
+      if (len < 0 || size_t(len) >= sizeof path) return false;  // cannot happen: the dir is bounded
       int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
       if (fd < 0) return false;  // another process of the run fired it
       char buf[32];

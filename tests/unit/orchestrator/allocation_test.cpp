@@ -178,5 +178,7 @@ TEST_F(Fixture, RandomAndCoverageBaselinesOfferEveryPairOnce) {
   for (size_t i = 0; i < r.size(); ++i) differs |= r[i].fault != r2[i].fault || r[i].testId != r2[i].testId;
   EXPECT_TRUE(differs) << "another seed gives another order";
   for (size_t i = 0; i < 5; ++i) store->ensureExperiment(r[i], 1);
-  EXPECT_EQ(batch(*makeRandomAllocator(), idx, AllocationOptions{1, {10}}).size(), 10u) << "done pairs are not offered again";
+  AllocationOptions ten;
+  ten.delaysMs = {10};
+  EXPECT_EQ(batch(*makeRandomAllocator(), idx, ten).size(), 10u) << "done pairs are not offered again";
 }

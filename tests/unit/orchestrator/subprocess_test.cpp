@@ -21,10 +21,20 @@ ProcessSpec shell(const std::string &script) {
   return s;
 }
 
+// A killed process stays a zombie until whoever inherited it reaps it (PID 1 of a
+// container may take its time under load): a zombie counts as dead.
+bool zombieOrGone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  size_t paren = line.rfind(')');  // the command name may contain spaces
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] == 'Z' || line[paren + 2] == 'X';
+}
+
 bool aliveWithin(pid_t pid, std::chrono::milliseconds window) {
   auto until = std::chrono::steady_clock::now() + window;
   while (std::chrono::steady_clock::now() < until) {
-    if (kill(pid, 0) != 0) return false;
+    if (kill(pid, 0) != 0 || zombieOrGone(pid)) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
