@@ -84,7 +84,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       // happened on its own in the effect's runs, or an S+ step (the extra iterations are
       // the slowness the next delay fault stands for). Otherwise the step is inferred from
       // reachability (graph/continuation.h) and the Z3 check.
-      bool observed = e.type != EffectType::E || e.failed.count(graph.vertices()[t.to].site) != 0;
+      bool observed = e.type != EffectType::E || failsOnItsOwn(e, graph.vertices()[t.to].site);
       if (!observed) ++s.inferred;
       nlohmann::json step = {{"edge", e.id}, {"cause", e.cause}, {"cause_context", e.causeContext},
                              {"effect", e.effect}, {"type", effectTypeName(e.type)},

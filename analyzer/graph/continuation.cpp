@@ -11,9 +11,11 @@ bool parseContinuationRule(const std::string &s, ContinuationRule &out) {
   return true;
 }
 
+bool failsOnItsOwn(const CausalEdge &edge, const SiteRef &gSite) { return edge.failed.count(gSite) != 0; }
+
 bool continues(const CausalEdge &edge, const SiteRef &gSite, const std::string &gKind, ContinuationRule rule) {
   if (rule == ContinuationRule::Any) return true;
-  if (edge.failed.count(gSite)) return true;
+  if (failsOnItsOwn(edge, gSite)) return true;
   if (gKind == "LIBCALL") return false;  // an environment failure must happen on its own
   return edge.reached.count(gSite) != 0;
 }

@@ -28,6 +28,10 @@ enum class ContinuationRule { Reach, Any };
 const char *continuationRuleName(ContinuationRule r);  // "reach", "any"
 bool parseContinuationRule(const std::string &s, ContinuationRule &out);
 
+// Whether the E edge's effect shows fault site g failing on its own (its `failed` set):
+// an observed step of a cycle (analysis.cpp), and enough for any continuation.
+bool failsOnItsOwn(const CausalEdge &edge, const SiteRef &gSite);
+
 // `edge` is an E edge into g's context; `gSite`/`gKind` the error fault g.
 bool continues(const CausalEdge &edge, const SiteRef &gSite, const std::string &gKind, ContinuationRule rule);
 
