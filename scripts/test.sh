@@ -11,7 +11,15 @@ asan=1
 [ "${1:-}" = "--no-asan" ] && asan=0
 
 ./scripts/setup.sh
-ctest --preset dev
+if ! ctest --preset dev; then
+  # CI shows the end of the output: repeat what the failing tests asserted, after
+  # ctest's summary (the whole log is build/Testing/Temporary/LastTest.log).
+  echo "test.sh: failed assertions (from build/Testing/Temporary/LastTest.log):"
+  log=build/Testing/Temporary/LastTest.log
+  grep '\[ground truth\]' "$log" | grep -v -e 'extra cycle' -e 'as cycle' | tail -n 20 || true
+  grep -E -A4 'Failure$|: Failure|\[  FAILED  \]' "$log" | tail -n 60 || true
+  exit 1
+fi
 
 if ((asan)); then
   cmake --preset asan
