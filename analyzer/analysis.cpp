@@ -94,7 +94,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
         const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
         s.edgeIds.push_back(h.id);
         s.tests.insert(h.tests.begin(), h.tests.end());
-        step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", h.parent}, {"evidence", h.evidence(r.effects, data)}};
+        step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
       }
       JunctionResult j = checker.check(t.edge, next.edge, t.junction);
       step["junction_check"] = j.toJson();

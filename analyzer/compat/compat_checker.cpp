@@ -245,9 +245,22 @@ std::vector<PathData> pathsAt(const ExperimentData &x, const std::vector<int64_t
 
 }  // namespace
 
+std::vector<size_t> CompatChecker::supportOrder(const CausalEdge &e) const {
+  auto key = [&](size_t i) {
+    const Effect &f = effects_[i];
+    auto xi = experiments_.find(f.experimentId);
+    const ExperimentData *x = xi == experiments_.end() ? nullptr : xi->second;
+    return std::make_tuple(x ? x->testName : std::string(), x ? x->mode : std::string(), x ? x->delayMs : 0, f.site,
+                           f.callsig, f.rule, f.experimentId);
+  };
+  std::vector<size_t> order = e.effects;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  return order;
+}
+
 std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, const SiteRef &junction) const {
   std::vector<JunctionSide> out;
-  for (size_t i : e.effects) {
+  for (size_t i : supportOrder(e)) {
     if (out.size() >= opts_.maxSupportPairs) break;
     const Effect &f = effects_[i];
     auto xi = experiments_.find(f.experimentId);
@@ -276,7 +289,7 @@ std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, cons
 std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, const SiteRef &junction) const {
   std::vector<JunctionSide> out;
   std::set<int64_t> seen;
-  for (size_t i : e.effects) {
+  for (size_t i : supportOrder(e)) {
     if (out.size() >= opts_.maxSupportPairs) break;
     const Effect &f = effects_[i];
     if (!seen.insert(f.experimentId).second) continue;

@@ -78,6 +78,10 @@ class CompatChecker {
   JunctionResult check(size_t inEdge, size_t outEdge, const SiteRef &junction);
 
  private:
+  // The edge's supporting effects in an order given by what they are (test, fault plan,
+  // loop, call site), not by experiment ids: only the first maxSupportPairs are tried, and
+  // the verdict must not depend on the order in which a campaign ran its experiments.
+  std::vector<size_t> supportOrder(const CausalEdge &e) const;
   std::vector<JunctionSide> incomingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::vector<JunctionSide> outgoingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::map<SiteRef, uint32_t> invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,

@@ -15,8 +15,8 @@ std::vector<CausalEdge> buildEdges(const std::vector<Effect> &effects) {
     e.causeIsDelay = f.causeIsDelay;
     e.effect = f.site;
     e.type = f.type;
-    if (f.type == EffectType::ParentDelay && e.parent.empty() && f.evidence.contains("parent"))
-      e.parent = f.evidence["parent"].get<std::string>();
+    if (f.type == EffectType::ParentDelay && f.evidence.contains("parent"))
+      e.parents.insert(f.evidence["parent"].get<std::string>());
     e.effects.push_back(i);
     e.experiments.insert(f.experimentId);
     e.tests.insert(f.testId);

@@ -18,7 +18,10 @@ struct CausalEdge {
   SiteRef cause, causeContext;  // a delay fault is (L, L)
   bool causeIsDelay = false;
   SiteRef effect;  // the loop
-  SiteRef parent;  // parent_delay: the effect loop's parent (the loop a hop continues at)
+  // parent_delay: the effect loop's parents (the loops a hop continues at). A set: a child
+  // loop called from several loops has one parent per call site, and keeping only the
+  // first effect's would make the stitching depend on the order of the experiments.
+  std::set<SiteRef> parents;
   EffectType type = EffectType::E;
   std::vector<size_t> effects;  // indices into the effect list
   std::set<int64_t> experiments, tests;

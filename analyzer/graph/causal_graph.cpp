@@ -62,11 +62,11 @@ CausalGraph CausalGraph::build(const std::vector<CausalEdge> &edges, const std::
       auto d = delayAt.find(e.effect);
       if (d != delayAt.end()) add(from, d->second, i, -1, e.effect);
       auto lic = licence.find({from, e.effect});
-      if (lic != licence.end()) {
-        const SiteRef &parent = edges[lic->second].parent;
-        auto p = parent.empty() ? delayAt.end() : delayAt.find(parent);
-        if (p != delayAt.end()) add(from, p->second, i, static_cast<long>(lic->second), parent);
-      }
+      if (lic != licence.end())
+        for (const SiteRef &parent : edges[lic->second].parents) {
+          auto p = delayAt.find(parent);
+          if (p != delayAt.end()) add(from, p->second, i, static_cast<long>(lic->second), parent);
+        }
     }
   }
   return cg;

@@ -1,6 +1,7 @@
 // Stitching grammar and bounded cycle search on hand-built causal edges.
 #include <gtest/gtest.h>
 
+#include "fca/causal_edge.h"
 #include "graph/causal_graph.h"
 #include "graph/chain_search.h"
 
@@ -27,7 +28,7 @@ struct G {
     e.causeIsDelay = sites.count(cause) && sites[cause].kind == "LOOP";
     e.effect = effect;
     e.type = t;
-    e.parent = parent;
+    if (!parent.empty()) e.parents.insert(parent);
     e.tests = {1};
     // By default an E edge's new behaviour reaches every program-logic fault (the
     // continuation rule has its own tests below).
@@ -121,6 +122,29 @@ TEST(ChainSearch, ChildToParentHopNeedsTheParentDelayLicence) {
   const Transition &hop = g.graph.transitions()[cycles[0].transitions[1]];
   EXPECT_GE(hop.hopEdge, 0);
   EXPECT_EQ(hop.junction, "P");
+}
+
+TEST(ChainSearch, ChildLoopOfSeveralParentsHopsToEachOfThem) {
+  // C is called from loop P and from loop L1: T1's parent_delay effects name both (one per
+  // call site). The hop continues at either parent, whichever effect came first.
+  for (bool reversed : {false, true}) {
+    G g = standard();
+    Effect a, b;
+    a.cause = b.cause = "T1";
+    a.causeContext = b.causeContext = "P";
+    a.type = b.type = EffectType::ParentDelay;
+    a.site = b.site = "C";
+    a.evidence = {{"parent", "P"}};
+    b.evidence = {{"parent", "L1"}};
+    a.experimentId = 1, b.experimentId = 2;
+    std::vector<Effect> effects = reversed ? std::vector<Effect>{b, a} : std::vector<Effect>{a, b};
+    std::vector<CausalEdge> built = buildEdges(effects);
+    ASSERT_EQ(built.size(), 1u);
+    EXPECT_EQ(built[0].parents, (std::set<SiteRef>{"L1", "P"}));
+    g.edges.push_back(built[0]);
+    g.edge("T1", "P", "C", EffectType::SPlus).edge("P", "P", "P", EffectType::E).edge("L1", "L1", "P", EffectType::E);
+    EXPECT_EQ(g.search().size(), 2u) << "T1 -> (P,P) -> T1 and T1 -> (L1,L1) -> T1, reversed=" << reversed;
+  }
 }
 
 TEST(ChainSearch, BoundsOnLength) {
