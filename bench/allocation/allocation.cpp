@@ -4,15 +4,15 @@
 // context, test) experiment over the documented cause sites plus distractor sites, on
 // the documented tests — and then replays each policy against it
 // (`csnake campaign --replay-from`): each policy sees exactly the outcomes and analysis a
-// real campaign would have, at no test cost. Recall is measured at 25 %, 50 % and 100 %
-// of the exhaustive number of injection runs, and as the runs needed for full recall.
+// real campaign would have, at no test cost. Recall is measured at fractions of the
+// exhaustive number of injection runs (--fractions), and as the runs needed for full recall.
 //
 //   bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR
 //                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 3] [--delays 300]
-//                    [--fractions 0.125,0.25,0.375,0.5,0.75,1] [--max-length 3]
+//                    [--fractions 0.125,0.25,...,1 (steps of 1/8)] [--max-length N]
 //
 // Every database (the exhaustive one and each replay) is analysed with the same options,
-// cycles of at most --max-length steps (the documented cycles have 2): a full-length
+// cycles of at most --max-length steps (default: the longest documented cycle): a full-length
 // analysis of a database of this size stores thousands of cycles with their evidence and
 // Z3 checks, minutes per replay, the same for every policy.
 //
@@ -131,7 +131,7 @@ std::vector<std::string> split(const std::string &s) {
 
 int main(int argc, char **argv) {
   std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300",
-              fractionList = "0.125,0.25,0.375,0.5,0.75,1", maxLength = "3";
+              fractionList = "0.125,0.25,0.375,0.5,0.625,0.75,0.875,1", maxLength;
   int distractors = 40, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
@@ -169,8 +169,9 @@ int main(int argc, char **argv) {
   }
   std::set<std::string> tests, docFaults;
   std::vector<std::multiset<std::string>> wanted;
+  size_t longest = 0;
   for (const auto &c : cascades["cascades"]) {
-    if (c["type"] == "cycle") wanted.push_back(documentedKey(c));
+    if (c["type"] == "cycle") wanted.push_back(documentedKey(c)), longest = std::max(longest, c["steps"].size());
     for (const auto &st : c["steps"]) {
       for (const auto &t : st["tests"]) tests.insert(t);
       for (const auto &s : sites)
@@ -178,6 +179,9 @@ int main(int argc, char **argv) {
           docFaults.insert(s["id"].get<std::string>());
     }
   }
+  // Cycles longer than the longest documented one cannot match it; searching them costs
+  // minutes per replay (thousands of stored cycles with evidence and Z3 checks).
+  if (maxLength.empty()) maxLength = std::to_string(std::max<size_t>(2, longest));
   std::string testFilter;
   for (const auto &t : tests) testFilter += (testFilter.empty() ? "" : ":") + t;
 

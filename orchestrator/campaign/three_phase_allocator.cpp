@@ -10,7 +10,9 @@
 //                  at their minimum effective delay.
 //   3. diversity:  the rest of the budget in weighted draws on unused tests, weight
 //                  w = 1.01 - (0.75 E_sim + 0.25 S_sim): faults whose consequences differ
-//                  across tests are worth more tests.
+//                  across tests are worth more tests. Delay faults too, at their minimum
+//                  effective delay: a slow loop's consequences depend on the test as much
+//                  as an error's do.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -30,6 +32,15 @@ int64_t share(const AllocationOptions &o, double fraction) {
 
 bool anyMissing(const std::vector<ExperimentPlan> &plans, const ExperimentHistory &h) {
   return std::any_of(plans.begin(), plans.end(), [&](const ExperimentPlan &p) { return !h.exists(p); });
+}
+
+// The shortest configured delay of a delay fault that had any consequence so far; the
+// shortest configured one when none had.
+int minimumEffectiveDelay(const FaultCandidate &c, const ExperimentHistory &h, const AllocationOptions &o) {
+  for (int d : o.delaysMs)
+    for (const ExperimentRecord &e : h.experiments)
+      if (e.fault == c.fault && e.delayMs == d && !e.tokens.empty()) return d;
+  return o.delaysMs.front();
 }
 
 class ThreePhaseAllocator : public Allocator {
@@ -84,6 +95,15 @@ class ThreePhaseAllocator : public Allocator {
     return t;
   }
 
+  static std::vector<int64_t> unusedTests(const FaultCandidate &c, const ExperimentHistory &h,
+                                          const std::set<int64_t> &taken) {
+    std::vector<int64_t> out;
+    auto used = h.testsUsed.find(c.fault);
+    for (int64_t t : c.tests)
+      if ((used == h.testsUsed.end() || !used->second.count(t)) && !taken.count(t)) out.push_back(t);
+    return out;
+  }
+
   static int64_t nextUnusedTest(const FaultCandidate &c, const ExperimentHistory &h, const std::set<int64_t> &taken) {
     auto used = h.testsUsed.find(c.fault);
     for (int64_t t : c.tests)
@@ -128,17 +148,7 @@ class ThreePhaseAllocator : public Allocator {
       if (e.phase == "coverage") contention.insert(e.contentionLoops.begin(), e.contentionLoops.end());
     for (const FaultCandidate &c : cands) {
       if (!c.delay || !contention.count(c.fault.first)) continue;
-      int minEffective = o.delaysMs.front();
-      for (int d : o.delaysMs) {
-        bool effective = false;
-        for (const ExperimentRecord &e : h.experiments)
-          effective |= e.fault == c.fault && e.delayMs == d && !e.tokens.empty();
-        if (effective) {
-          minEffective = d;
-          break;
-        }
-      }
-      std::set<int64_t> none;
+      int minEffective = minimumEffectiveDelay(c, h, o);
       for (int k = 0; k < o.topK; ++k) {
         int64_t t = nextUnusedTest(c, h, taken[c.fault]);
         if (t < 0) break;
@@ -159,10 +169,10 @@ class ThreePhaseAllocator : public Allocator {
     struct Option {
       const FaultCandidate *c;
       double weight;
+      int delayMs;  // delay faults: their minimum effective delay
     };
     std::vector<Option> options;
     for (const FaultCandidate &c : cands) {
-      if (c.delay) continue;
       std::vector<const ExperimentRecord *> done;
       for (const ExperimentRecord &e : h.experiments)
         if (e.fault == c.fault) done.push_back(&e);
@@ -176,7 +186,7 @@ class ThreePhaseAllocator : public Allocator {
           sSim += jaccard(done[i]->sTokens, done[j]->sTokens);
         }
       if (pairs) eSim /= double(pairs), sSim /= double(pairs);
-      options.push_back({&c, 1.01 - (0.75 * eSim + 0.25 * sSim)});
+      options.push_back({&c, 1.01 - (0.75 * eSim + 0.25 * sSim), c.delay ? minimumEffectiveDelay(c, h, o) : 0});
     }
     int64_t used = static_cast<int64_t>(h.experiments.size());
     int64_t room = std::max<int64_t>(0, o.budgetExperiments - used);
@@ -194,11 +204,16 @@ class ThreePhaseAllocator : public Allocator {
       if (idx.empty()) break;
       std::discrete_distribution<size_t> pick(w.begin(), w.end());
       const Option &chosen = options[idx[pick(rng)]];
-      int64_t t = nextUnusedTest(*chosen.c, h, taken[chosen.c->fault]);
+      // The test: uniform over the fault's unused tests. Phase 1 spent the greedy-cover
+      // ranking's informative top; below it the ranking is ties broken by how often a test
+      // reaches the fault, which puts short tests (a configuration variant, a small
+      // scenario) last every time; a uniform draw has no such blind spot.
+      std::vector<int64_t> unused = unusedTests(*chosen.c, h, taken[chosen.c->fault]);
+      int64_t t = unused[std::uniform_int_distribution<size_t>(0, unused.size() - 1)(rng)];
       taken[chosen.c->fault].insert(t);
       char why[96];
       std::snprintf(why, sizeof why, "phase 3: diversity weight %.3f", chosen.weight);
-      out.push_back(planFor(ctx, *chosen.c, t, 0, name(), "diversity", why, chosen.weight));
+      out.push_back(planFor(ctx, *chosen.c, t, chosen.delayMs, name(), "diversity", why, chosen.weight));
     }
     return out;
   }

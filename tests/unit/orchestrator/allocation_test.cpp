@@ -163,6 +163,46 @@ TEST_F(Fixture, ThreePhaseMovesToUniquenessThenDiversityOnceEarlierPhasesExist) 
   EXPECT_LE(ExperimentHistory::load(*store).experiments.size(), 30u);
 }
 
+TEST_F(Fixture, ThreePhaseDiversityDrawsDelayFaultsAndUnusedTestsBeyondTheRanking) {
+  AllocationOptions o;
+  o.delaysMs = {10, 50};
+  o.topK = 1;
+  o.phase1Share = 0.1;
+  o.phase2Share = 0.1;
+  o.budgetExperiments = 100;  // more than every pair: phase 3 gets what is left
+  std::set<Fault> delayFaultsInPhase3;
+  std::set<int64_t> firstGuard1Tests;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    TearDown();  // a fresh campaign per seed
+    SetUp();
+    ProfileIndex idx = ProfileIndex::load(*store);
+    o.seed = seed;
+    auto a = makeThreePhaseAllocator();
+    std::vector<ExperimentPlan> p;
+    for (int round = 0; round < 4; ++round) {
+      p = batch(*a, idx, o);
+      if (p.empty() || p.front().phase == "diversity") break;
+      for (const ExperimentPlan &x : p) store->ensureExperiment(x, 1);
+    }
+    ASSERT_FALSE(p.empty());
+    std::set<std::pair<uint64_t, int64_t>> pairs;
+    bool guard1Seen = false;
+    for (const ExperimentPlan &x : p) {
+      EXPECT_EQ(x.phase, "diversity");
+      EXPECT_TRUE(pairs.insert({x.fault, x.testId}).second) << "each (fault, test) once";
+      if (x.fault == kLoopA || x.fault == kLoopB) {
+        delayFaultsInPhase3.insert({x.fault, x.context});
+        EXPECT_EQ(x.delayMs, 10) << "no delay had consequences: the shortest configured one";
+      }
+      if (x.fault == kGuard1 && !guard1Seen) guard1Seen = true, firstGuard1Tests.insert(x.testId);
+    }
+  }
+  EXPECT_EQ(delayFaultsInPhase3.size(), 2u) << "both loops' delay faults get diversity draws";
+  // Guard 1's ranking is tests 1, 2, 0, 3; its phase-3 test is drawn among the unused ones,
+  // so over 8 seeds it is not always the next in rank.
+  EXPECT_GE(firstGuard1Tests.size(), 2u);
+}
+
 TEST_F(Fixture, RandomAndCoverageBaselinesOfferEveryPairOnce) {
   ProfileIndex idx = ProfileIndex::load(*store);
   AllocationOptions o;
