@@ -1,7 +1,6 @@
 #include "campaign/fault_candidates.h"
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 namespace csnake {
@@ -9,7 +8,7 @@ namespace csnake {
 namespace {
 
 std::vector<int64_t> greedyCover(const std::map<int64_t, FaultCoverage> &reaching,
-                                 const std::map<int64_t, std::set<uint64_t>> *signatures, uint64_t seed) {
+                                 const std::map<int64_t, std::set<uint64_t>> *signatures) {
   std::vector<int64_t> order;
   std::set<int64_t> left;
   for (const auto &[test, cov] : reaching) left.insert(test);
@@ -31,16 +30,6 @@ std::vector<int64_t> greedyCover(const std::map<int64_t, FaultCoverage> &reachin
                                           (c.repeatsReached == bestCov.repeatsReached && c.reachCount > bestCov.reachCount)));
       if (better) best = test, bestGain = gain, bestCov = c;
     }
-    // Nothing left adds a signature: the rest are ties on the cover criterion. Ordering
-    // them by reach count would put the same tests (short ones: a configuration variant,
-    // a small scenario) last for every fault and every seed; a seeded shuffle does not.
-    if (bestGain == 0 && !order.empty()) {
-      std::vector<int64_t> rest(left.begin(), left.end());
-      std::mt19937_64 rng(seed);
-      std::shuffle(rest.begin(), rest.end(), rng);
-      order.insert(order.end(), rest.begin(), rest.end());
-      break;
-    }
     order.push_back(best);
     left.erase(best);
     if (signatures) {
@@ -61,8 +50,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
     if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(fault.first)) continue;
     auto sigs = ctx.profile.loopSignatures.find(fault.second);
     FaultCandidate c{fault, false, site,
-                     greedyCover(reaching, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second,
-                                 ctx.options.seed ^ fault.first ^ (fault.second * 0x9e3779b97f4a7c15ull))};
+                     greedyCover(reaching, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second)};
     out.push_back(std::move(c));
   }
   for (const auto &[loop, running] : ctx.profile.loops) {
@@ -71,7 +59,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
     if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(loop)) continue;
     auto sigs = ctx.profile.loopSignatures.find(loop);
     FaultCandidate c{{loop, loop}, true, site,
-                     greedyCover(running, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second, ctx.options.seed ^ loop)};
+                     greedyCover(running, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second)};
     out.push_back(std::move(c));
   }
   return out;

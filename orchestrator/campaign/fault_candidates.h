@@ -17,8 +17,7 @@ struct FaultCandidate {
   const FaultSite *site = nullptr;
   // Tests that reach the fault, best first: greedy set cover of the signatures of the
   // fault's context loop (the tests that together show the most distinct behaviour of
-  // that loop come first), ties by profile repeats reached, reach count, test id;
-  // once no test adds a signature, the rest in an order shuffled by the seed.
+  // that loop come first), ties by profile repeats reached, reach count, test id.
   std::vector<int64_t> tests;
 };
 
