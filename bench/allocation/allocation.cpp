@@ -185,8 +185,9 @@ int main(int argc, char **argv) {
   std::string testFilter;
   for (const auto &t : tests) testFilter += (testFilter.empty() ? "" : ":") + t;
 
-  // 1. Profile, then pick distractor sites: injectable sites the tests reach, a fixed
-  //    pseudo-random sample (by id order), so the policies must find the needles.
+  // 1. Profile, then pick distractor sites: injectable sites the tests reach in their
+  //    profile runs (not injection runs: a reused database would give another list), a
+  //    fixed pseudo-random sample (by id order), so the policies must find the needles.
   std::string exhaustive = work + "/exhaustive.db";
   std::vector<std::string> common = {"--build", build, "--label", "target", "--tests", testFilter, "--repeats",
                                      std::to_string(repeats), "--delays", delays, "--timeout", "30", "--jobs", "2"};
@@ -200,8 +201,9 @@ int main(int argc, char **argv) {
   std::set<std::string> faults = docFaults;
   {
     Output o = run({"sqlite3", exhaustive,
-                    "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site WHERE ev.reached > 0 AND "
-                    "s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
+                    "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site JOIN runs r ON r.id = "
+                    "ev.run_id JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND ev.reached > 0 "
+                    "AND s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
                         std::to_string(distractors)});
     std::stringstream ss(o.out);
     std::string id;
