@@ -3,6 +3,7 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "compat/operand_key.h"
 #include "fca/effect.h"
@@ -246,15 +247,20 @@ std::vector<PathData> pathsAt(const ExperimentData &x, const std::vector<int64_t
 }  // namespace
 
 std::vector<size_t> CompatChecker::supportOrder(const CausalEdge &e) const {
-  auto key = [&](size_t i) {
+  using Key = std::tuple<std::string, std::string, int, SiteRef, SiteRef, std::string, int64_t, size_t>;
+  std::vector<Key> keys;
+  keys.reserve(e.effects.size());
+  for (size_t i : e.effects) {
     const Effect &f = effects_[i];
     auto xi = experiments_.find(f.experimentId);
     const ExperimentData *x = xi == experiments_.end() ? nullptr : xi->second;
-    return std::make_tuple(x ? x->testName : std::string(), x ? x->mode : std::string(), x ? x->delayMs : 0, f.site,
-                           f.callsig, f.rule, f.experimentId);
-  };
-  std::vector<size_t> order = e.effects;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    keys.emplace_back(x ? x->testName : std::string(), x ? x->mode : std::string(), x ? x->delayMs : 0, f.site,
+                      f.callsig, f.rule, f.experimentId, i);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::vector<size_t> order;
+  order.reserve(keys.size());
+  for (const Key &k : keys) order.push_back(std::get<7>(k));
   return order;
 }
 

@@ -105,10 +105,8 @@ class ThreePhaseAllocator : public Allocator {
   }
 
   static int64_t nextUnusedTest(const FaultCandidate &c, const ExperimentHistory &h, const std::set<int64_t> &taken) {
-    auto used = h.testsUsed.find(c.fault);
-    for (int64_t t : c.tests)
-      if ((used == h.testsUsed.end() || !used->second.count(t)) && !taken.count(t)) return t;
-    return -1;
+    std::vector<int64_t> unused = unusedTests(c, h, taken);
+    return unused.empty() ? -1 : unused.front();
   }
 
   std::vector<ExperimentPlan> phase2(const AllocationContext &ctx, const std::vector<FaultCandidate> &cands,
