@@ -10,6 +10,7 @@
 //   bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR
 //                    [--seeds 1,2,3,4,5] [--distractors 40] [--repeats 3] [--delays 300]
 //                    [--fractions 0.125,0.25,...,1 (steps of 1/8)] [--max-length N]
+//                    [--allocators 3pa,coverage,random]
 //
 // Every database (the exhaustive one and each replay) is analysed with the same options,
 // cycles of at most --max-length steps (default: the longest documented cycle): a full-length
@@ -96,8 +97,10 @@ std::multiset<std::string> documentedKey(const nlohmann::json &c) {
   return k;
 }
 
+// How many documented cycles a database's analysis finds; `mask` says which (one character
+// per documented cycle in cascades.json order: its number when found, '-' when not).
 size_t recall(const std::string &csnake, const std::string &db, const std::vector<std::multiset<std::string>> &want,
-              const std::string &maxLength) {
+              const std::string &maxLength, std::string *mask = nullptr) {
   if (run({csnake, "analyze", "--db", db, "--max-length", maxLength}).status != 0) {
     std::fprintf(stderr, "bench_allocation: csnake analyze --db %s failed\n", db.c_str());
     return 0;
@@ -114,6 +117,7 @@ size_t recall(const std::string &csnake, const std::string &db, const std::vecto
       hit |= k == w;
     }
     found += hit;
+    if (mask) *mask += hit ? static_cast<char>('1' + (mask->size() % 9)) : '-';
   }
   return found;
 }
@@ -131,7 +135,8 @@ std::vector<std::string> split(const std::string &s) {
 
 int main(int argc, char **argv) {
   std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300",
-              fractionList = "0.125,0.25,0.375,0.5,0.625,0.75,0.875,1", maxLength;
+              fractionList = "0.125,0.25,0.375,0.5,0.625,0.75,0.875,1", maxLength,
+              allocatorList = "3pa,coverage,random";
   int distractors = 40, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
@@ -144,6 +149,7 @@ int main(int argc, char **argv) {
     else if (k == "--repeats") repeats = std::max(2, std::atoi(v.c_str()));
     else if (k == "--delays") delays = v;
     else if (k == "--fractions") fractionList = v;
+    else if (k == "--allocators") allocatorList = v;
     else if (k == "--max-length") maxLength = v;
     else {
       std::fprintf(stderr, "bench_allocation: unknown option %s\n", k.c_str());
@@ -151,7 +157,7 @@ int main(int argc, char **argv) {
     }
   }
   if (csnake.empty() || build.empty() || cascadesPath.empty() || work.empty()) {
-    std::fprintf(stderr, "usage: bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR [--seeds 1,2,3]\n");
+    std::fprintf(stderr, "usage: bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR [--seeds 1,2,3] [--fractions 0.25,0.5,1] [--allocators 3pa,random] [--distractors N] [--max-length N]\n");
     return 2;
   }
   fs::create_directories(work);
@@ -244,12 +250,13 @@ int main(int argc, char **argv) {
     std::string alloc, seed;
     int64_t budget = 0;
     size_t recall = 0;
+    std::string mask;
   };
   std::vector<Replay> replays;
-  const std::vector<std::string> allocators = {"3pa", "coverage", "random"};
+  const std::vector<std::string> allocators = split(allocatorList);
   for (const std::string &alloc : allocators)
     for (const std::string &seed : split(seeds))
-      for (double frac : fractions) replays.push_back({alloc, seed, static_cast<int64_t>(frac * static_cast<double>(total))});
+      for (double frac : fractions) replays.push_back({alloc, seed, static_cast<int64_t>(frac * static_cast<double>(total)), 0, ""});
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < replays.size();) {
@@ -261,7 +268,7 @@ int main(int argc, char **argv) {
       campaign(db, {"--faults", faultList, "--allocator", r.alloc, "--seed", r.seed, "--budget", std::to_string(r.budget),
                     "--replay-from", exhaustive, "--no-analysis"},
                true);
-      r.recall = recall(csnake, db, wanted, maxLength);
+      r.recall = recall(csnake, db, wanted, maxLength, &r.mask);
       fs::remove(db);  // large (every run's paths); the table is the result
       fs::remove_all(db.substr(0, db.size() - 3) + ".runs");
     }
@@ -277,7 +284,7 @@ int main(int argc, char **argv) {
       int64_t full = -1;
       for (size_t f = 0; f < fractions.size(); ++f, ++k) {
         if (full < 0 && ceiling > 0 && replays[k].recall >= ceiling) full = replays[k].budget;
-        std::printf(" %8zu", replays[k].recall);
+        std::printf(" %3zu %4s", replays[k].recall, replays[k].mask.c_str());
       }
       std::printf(" %10s\n", full < 0 ? "-" : std::to_string(full).c_str());
       runsToFull[alloc].push_back(full);
@@ -295,7 +302,7 @@ int main(int argc, char **argv) {
     std::printf("%-10s %s\n", alloc.c_str(),
                 median[alloc] == INT64_MAX ? "not within the grid" : std::to_string(median[alloc]).c_str());
   }
-  if (median["3pa"] != INT64_MAX) {
+  if (median.count("3pa") && median.count("random") && median["3pa"] != INT64_MAX) {
     if (median["random"] == INT64_MAX)
       std::printf("3pa / random: random never reached full recall within the grid\n");
     else

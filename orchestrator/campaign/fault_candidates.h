@@ -17,7 +17,9 @@ struct FaultCandidate {
   const FaultSite *site = nullptr;
   // Tests that reach the fault, best first: greedy set cover of the signatures of the
   // fault's context loop (the tests that together show the most distinct behaviour of
-  // that loop come first), ties by profile repeats reached, reach count, test id.
+  // that loop come first), ties by profile repeats reached (more first), then reach count
+  // (fewer first: a one-time fault stands out in a quiet test), then an order drawn from
+  // the seed.
   std::vector<int64_t> tests;
 };
 

@@ -8,11 +8,14 @@
 //                  unique consequences gets more budget than one of thirty look-alikes.
 //                  Delay faults only on loops that showed contention (S+ / parent delay),
 //                  at their minimum effective delay.
-//   3. diversity:  the rest of the budget in weighted draws on unused tests, weight
-//                  w = 1.01 - (0.75 E_sim + 0.25 S_sim): faults whose consequences differ
-//                  across tests are worth more tests. Delay faults too, at their minimum
-//                  effective delay: a slow loop's consequences depend on the test as much
-//                  as an error's do.
+//   3. diversity:  the rest of the budget in weighted draws on unused tests: a fault is
+//                  drawn with weight w = 1.01 - (0.75 E_sim + 0.25 S_sim) times its number
+//                  of unused tests (faults whose consequences differ across tests are worth
+//                  more tests, and a fault with more untried tests has more left to show),
+//                  then runs on its next unused test in rank. Delay faults too,
+//                  at their minimum effective delay: a slow loop's consequences depend on
+//                  the test as much as an error's do. In rounds of half the remaining
+//                  budget, so later weights see what earlier draws found.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -187,27 +190,28 @@ class ThreePhaseAllocator : public Allocator {
       options.push_back({&c, 1.01 - (0.75 * eSim + 0.25 * sSim), c.delay ? minimumEffectiveDelay(c, h, o) : 0});
     }
     int64_t used = static_cast<int64_t>(h.experiments.size());
+    // Rounds of half the remaining budget: each round's weights see what the rounds
+    // before it found (a fault that turned out diverse gets more of the rest).
     int64_t room = std::max<int64_t>(0, o.budgetExperiments - used);
+    int64_t round = std::max<int64_t>(1, (room + 1) / 2);
     std::mt19937_64 rng(o.seed ^ 0x3c6ef372fe94f82bull ^ static_cast<uint64_t>(used));
     std::vector<ExperimentPlan> out;
     std::map<Fault, std::set<int64_t>> taken;
-    while (static_cast<int64_t>(out.size()) < room) {
+    while (static_cast<int64_t>(out.size()) < round) {
       std::vector<double> w;
       std::vector<size_t> idx;
       for (size_t i = 0; i < options.size(); ++i)
-        if (nextUnusedTest(*options[i].c, h, taken[options[i].c->fault]) >= 0) {
-          w.push_back(options[i].weight);
+        if (size_t n = unusedTests(*options[i].c, h, taken[options[i].c->fault]).size()) {
+          w.push_back(options[i].weight * static_cast<double>(n));
           idx.push_back(i);
         }
       if (idx.empty()) break;
       std::discrete_distribution<size_t> pick(w.begin(), w.end());
       const Option &chosen = options[idx[pick(rng)]];
-      // The test: uniform over the fault's unused tests. Phase 1 spent the greedy-cover
-      // ranking's informative top; below it the ranking is ties broken by how often a test
-      // reaches the fault, which puts short tests (a configuration variant, a small
-      // scenario) last every time; a uniform draw has no such blind spot.
-      std::vector<int64_t> unused = unusedTests(*chosen.c, h, taken[chosen.c->fault]);
-      int64_t t = unused[std::uniform_int_distribution<size_t>(0, unused.size() - 1)(rng)];
+      // The test: the fault's next unused one in its ranking (below the cover's
+      // informative top, the quietest tests first: where one fault's consequences are
+      // easiest to see).
+      int64_t t = nextUnusedTest(*chosen.c, h, taken[chosen.c->fault]);
       taken[chosen.c->fault].insert(t);
       char why[96];
       std::snprintf(why, sizeof why, "phase 3: diversity weight %.3f", chosen.weight);
