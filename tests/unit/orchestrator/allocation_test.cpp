@@ -74,6 +74,18 @@ struct Fixture : ::testing::Test {
     AllocationContext ctx{*store, catalog, idx, o};
     return a.nextBatch(ctx, 1000);
   }
+
+  // Runs 3PA's earlier phases (plans stored, nothing analysed) and returns its first
+  // phase-3 batch (or the last batch, if phase 3 never came within four rounds).
+  std::vector<ExperimentPlan> firstDiversityBatch(Allocator &a, ProfileIndex &idx, AllocationOptions o) {
+    std::vector<ExperimentPlan> p;
+    for (int round = 0; round < 4; ++round) {
+      p = batch(a, idx, o);
+      if (p.empty() || p.front().phase == "diversity") break;
+      for (const ExperimentPlan &x : p) store->ensureExperiment(x, 1);
+    }
+    return p;
+  }
 };
 
 }  // namespace
@@ -199,12 +211,7 @@ TEST_F(Fixture, ThreePhaseDiversityDrawsDelayFaultsAndTheNextRankedUnusedTest) {
     ProfileIndex idx = ProfileIndex::load(*store);
     o.seed = seed;
     auto a = makeThreePhaseAllocator();
-    std::vector<ExperimentPlan> p;
-    for (int round = 0; round < 4; ++round) {
-      p = batch(*a, idx, o);
-      if (p.empty() || p.front().phase == "diversity") break;
-      for (const ExperimentPlan &x : p) store->ensureExperiment(x, 1);
-    }
+    std::vector<ExperimentPlan> p = firstDiversityBatch(*a, idx, o);
     ASSERT_FALSE(p.empty());
     // Guard 1's ranking is tests 1, 2, 3, 0: its phase-3 tests follow it from the first
     // one phases 1 and 2 left unused.
@@ -240,12 +247,7 @@ TEST_F(Fixture, ThreePhaseDiversityPlansInRoundsOfHalfTheRemainingBudget) {
   o.budgetExperiments = 12;  // fewer than the 15 pairs: the rounds, not the pairs, end it
   ProfileIndex idx = ProfileIndex::load(*store);
   auto a = makeThreePhaseAllocator();
-  std::vector<ExperimentPlan> p;
-  for (int round = 0; round < 4; ++round) {
-    p = batch(*a, idx, o);
-    if (p.empty() || p.front().phase == "diversity") break;
-    for (const ExperimentPlan &x : p) store->ensureExperiment(x, 1);
-  }
+  std::vector<ExperimentPlan> p = firstDiversityBatch(*a, idx, o);
   ASSERT_FALSE(p.empty());
   ASSERT_EQ(p.front().phase, "diversity");
   int64_t used = static_cast<int64_t>(ExperimentHistory::load(*store).experiments.size());
