@@ -58,6 +58,21 @@ enum csnake_site_kind {
   CSNAKE_KIND_BRANCH = 5        /* plain conditional branch inside a loop (path signatures only) */
 };
 
+/* The one spelling of each kind, used in site ids (the hash input above), the catalogue,
+ * the campaign database and every printed name. NULL for a value that is not a kind. */
+static inline const char *csnake_site_kind_name(uint32_t kind) {
+  switch (kind) {
+    case CSNAKE_KIND_THROW: return "THROW";
+    case CSNAKE_KIND_ERROR_RETURN: return "ERROR_RETURN";
+    case CSNAKE_KIND_LIBCALL: return "LIBCALL";
+    case CSNAKE_KIND_LOOP: return "LOOP";
+    case CSNAKE_KIND_BRANCH: return "BRANCH";
+    default: return 0;
+  }
+}
+#define CSNAKE_KIND_FIRST CSNAKE_KIND_THROW
+#define CSNAKE_KIND_LAST CSNAKE_KIND_BRANCH
+
 /* csnake_site_record.flags */
 enum csnake_site_flag {
   CSNAKE_FLAG_LOOP_IO = 1u << 0,        /* loop body (or a callee in the module) does I/O */
