@@ -9,18 +9,6 @@
 
 namespace csnake {
 
-const char *runStateName(RunState s) {
-  switch (s) {
-    case RunState::Planned: return "planned";
-    case RunState::Running: return "running";
-    case RunState::Done: return "done";
-    case RunState::Failed: return "failed";
-    case RunState::TimedOut: return "timed_out";
-    case RunState::NotFired: return "not_fired";
-  }
-  return "planned";
-}
-
 namespace {
 
 double nowUnix() {

@@ -9,15 +9,13 @@
 #include <vector>
 
 #include "catalog/site_catalog.h"
+#include "csnake/common/run_state.h"
 #include "campaign/trace_summary.h"
 #include "db/sqlite.h"
 #include "discovery/test_case.h"
 #include "process/subprocess.h"
 
 namespace csnake {
-
-enum class RunState { Planned, Running, Done, Failed, TimedOut, NotFired };
-const char *runStateName(RunState s);  // the names stored in runs.state
 
 // What an allocator asks for: one test with one fault armed (or nothing, for profiles).
 struct ExperimentPlan {

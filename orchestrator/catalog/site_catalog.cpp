@@ -13,51 +13,6 @@
 
 namespace csnake {
 
-const char *siteKindName(SiteKind kind) {
-  switch (kind) {
-    case SiteKind::Throw: return "THROW";
-    case SiteKind::ErrorReturn: return "ERROR_RETURN";
-    case SiteKind::Libcall: return "LIBCALL";
-    case SiteKind::Loop: return "LOOP";
-    case SiteKind::Branch: return "BRANCH";
-  }
-  return "UNKNOWN";
-}
-
-bool parseSiteKind(const std::string &name, SiteKind &out) {
-  for (SiteKind k : {SiteKind::Throw, SiteKind::ErrorReturn, SiteKind::Libcall, SiteKind::Loop,
-                     SiteKind::Branch}) {
-    if (name == siteKindName(k)) {
-      out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string formatSiteId(uint64_t id) {
-  char buf[19];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
-bool parseSiteId(const std::string &text, uint64_t &out) {
-  std::string s = text;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
-  if (s.empty() || s.size() > 16) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
-    v = (v << 4) | static_cast<uint64_t>(d);
-  }
-  out = v;
-  return true;
-}
-
 bool FaultSite::loopDoesIo() const { return flags & CSNAKE_FLAG_LOOP_IO; }
 bool FaultSite::loopSleeps() const { return flags & CSNAKE_FLAG_LOOP_SLEEPS; }
 bool FaultSite::loopConstTrip() const { return flags & CSNAKE_FLAG_LOOP_CONST_TRIP; }

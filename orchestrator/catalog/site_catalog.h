@@ -9,14 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "csnake/common/site_id.h"
+#include "csnake/common/site_kind.h"
+
 namespace csnake {
-
-enum class SiteKind : uint32_t { Throw = 1, ErrorReturn = 2, Libcall = 3, Loop = 4, Branch = 5 };
-
-const char *siteKindName(SiteKind kind);           // "THROW", "ERROR_RETURN", ...
-bool parseSiteKind(const std::string &name, SiteKind &out);
-std::string formatSiteId(uint64_t id);               // "0x" + 16 hex digits
-bool parseSiteId(const std::string &text, uint64_t &out);  // accepts with or without 0x
 
 struct FaultSite {
   uint64_t id = 0;

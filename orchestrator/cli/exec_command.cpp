@@ -10,6 +10,7 @@
 // process group. SIGINT/SIGTERM/SIGHUP are forwarded to the group. Exit status: the
 // command's, 128+N when killed by signal N, 127 when it cannot be run, 2 for bad usage.
 #include "commands.h"
+#include "csnake/common/site_id.h"
 
 #include <csnake/abi.h>
 
@@ -49,20 +50,7 @@ void usage(FILE *out) {
                "the mode applies (inject in steady state rather than at start-up).\n");
 }
 
-bool parseHex(const std::string &s, uint64_t &out) {
-  std::string t = s;
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t = t.substr(2);
-  if (t.empty() || t.size() > 16 || t.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-    return false;
-  out = std::strtoull(t.c_str(), nullptr, 16);
-  return true;
-}
 
-std::string hexId(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%016llx", (unsigned long long)v);
-  return b;
-}
 
 bool validMode(const std::string &m) {
   if (m == "once" || m == "always") return true;
@@ -160,11 +148,11 @@ int runExecCommand(int argc, char **argv) {
     return 2;
   }
   uint64_t faultId = 0, contextId = 0;
-  if (!fault.empty() && (!parseHex(fault, faultId) || faultId == 0)) {
+  if (!fault.empty() && (!parseSiteId(fault, faultId) || faultId == 0)) {
     std::fprintf(stderr, "csnake exec: bad fault id '%s' (expected hex, e.g. 0x1f2e...)\n", fault.c_str());
     return 2;
   }
-  if (!context.empty() && !parseHex(context, contextId)) {
+  if (!context.empty() && !parseSiteId(context, contextId)) {
     std::fprintf(stderr, "csnake exec: bad context id '%s'\n", context.c_str());
     return 2;
   }
@@ -186,8 +174,8 @@ int runExecCommand(int argc, char **argv) {
   if (faultId) {
     nlohmann::ordered_json plan;
     plan["version"] = 1;
-    plan["fault"] = hexId(faultId);
-    if (contextId) plan["context"] = hexId(contextId);
+    plan["fault"] = formatSiteId(faultId);
+    if (contextId) plan["context"] = formatSiteId(contextId);
     plan["mode"] = mode;
     if (delayMs >= 0) plan["delay_ms"] = delayMs;
     if (!errnoName.empty()) plan["errno"] = errnoName;

@@ -43,22 +43,9 @@ namespace {
 using nlohmann::ordered_json;
 using namespace csnake::trace;
 
-std::string hexId(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%016llx", (unsigned long long)v);
-  return b;
-}
+std::string hexId(uint64_t v) { return formatSiteId(v); }
 
-const char *kindName(uint32_t k) {
-  switch (k) {
-  case CSNAKE_KIND_THROW: return "THROW";
-  case CSNAKE_KIND_ERROR_RETURN: return "ERROR_RETURN";
-  case CSNAKE_KIND_LIBCALL: return "LIBCALL";
-  case CSNAKE_KIND_LOOP: return "LOOP";
-  case CSNAKE_KIND_BRANCH: return "BRANCH";
-  default: return "?";
-  }
-}
+const char *kindName(uint32_t k) { return siteKindName(static_cast<SiteKind>(k)); }
 
 // Site annotations from the instrumented binaries named in the trace headers.
 // This is the one place the site catalogue plugs in.
