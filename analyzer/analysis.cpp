@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "csnake/campaigndb/campaign_reader.h"
 #include "store/analysis_store.h"
 
 namespace csnake::analyzer {
@@ -163,7 +164,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   return r;
 }
 
-AnalysisResult analyzeDatabase(Database &db, const AnalysisOptions &opts) {
+AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
   CampaignData data = loadCampaign(db);
   bool any = false;
   for (const ExperimentData &e : data.experiments)

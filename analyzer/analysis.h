@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compat/compat_checker.h"
-#include "db/sqlite.h"
+#include "csnake/campaigndb/campaign_db.h"
 #include "fca/causal_edge.h"
 #include "fca/effect_detector.h"
 #include "graph/chain_search.h"
@@ -54,6 +54,6 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts);
 
 // Loads the campaign, analyses it and replaces the analyzer's outputs in the database.
 // Throws DbError; throws std::runtime_error "no finished runs" for a database without runs.
-AnalysisResult analyzeDatabase(Database &db, const AnalysisOptions &opts);
+AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts);
 
 }  // namespace csnake::analyzer

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "fca/causal_edge.h"
-#include "store/run_data.h"
+#include "csnake/campaigndb/campaign_data.h"
 
 namespace csnake::analyzer {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "store/run_data.h"
+#include "csnake/campaigndb/campaign_data.h"
 
 namespace csnake::analyzer {
 

@@ -44,14 +44,6 @@ bool parseEffectType(const std::string &s, EffectType &out) {
   return true;
 }
 
-bool isZeroSite(const SiteRef &s) {
-  if (s.empty()) return true;
-  size_t i = (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 2 : 0;
-  for (; i < s.size(); ++i)
-    if (s[i] != '0') return false;
-  return true;
-}
-
 SiteRef EffectDetector::resolveContext(const ExperimentData &e, const std::vector<const RunData *> &runs) {
   if (!isZeroSite(e.context)) return e.context;
   std::set<SiteRef> contexts;

@@ -7,7 +7,8 @@
 #include <set>
 #include <vector>
 
-#include "store/run_data.h"
+#include "csnake/campaigndb/campaign_data.h"
+#include "stats/statistics.h"
 
 namespace csnake::analyzer {
 

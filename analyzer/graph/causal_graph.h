@@ -19,7 +19,7 @@
 
 #include "fca/causal_edge.h"
 #include "graph/continuation.h"
-#include "store/run_data.h"
+#include "csnake/campaigndb/campaign_data.h"
 
 namespace csnake::analyzer {
 

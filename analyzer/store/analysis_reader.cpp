@@ -3,8 +3,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "db/schema.h"
-#include "store/analysis_store.h"
+#include "csnake/campaigndb/analysis_rows.h"
+#include "csnake/campaigndb/campaign_reader.h"
 
 namespace csnake::analyzer {
 
@@ -27,31 +27,23 @@ std::string siteLine(const nlohmann::json &s) {
          s.value("function", "?");
 }
 
-void requireAnalysis(Database &db) {
-  Statement runs = db.prepare("SELECT COUNT(*) FROM runs");
-  runs.step();
-  if (runs.getInt(0) == 0) throw std::runtime_error(db.path() + ": no runs (run 'csnake campaign' first)");
-  bool analysed = false;
-  if (schemaVersion(db) >= 2) {
-    Statement q = db.prepare("SELECT COUNT(*) FROM meta WHERE key = 'analysis'");
-    q.step();
-    analysed = q.getInt(0) > 0;
-  }
-  if (!analysed) throw std::runtime_error(db.path() + ": not analysed yet (run 'csnake analyze --db " + db.path() + "')");
+void requireAnalysis(CampaignDb &db) {
+  if (countRunsTotal(db) == 0) throw std::runtime_error(db.path() + ": no runs (run 'csnake campaign' first)");
+  if (!hasAnalysis(db))
+    throw std::runtime_error(db.path() + ": not analysed yet (run 'csnake analyze --db " + db.path() + "')");
 }
 
-nlohmann::json readEdges(Database &db) {
-  auto sites = loadSites(db);
+nlohmann::json readEdges(CampaignDb &db) {
+  auto sites = loadSiteInfos(db);
   nlohmann::json out = nlohmann::json::array();
-  Statement q = db.prepare("SELECT id, cause, cause_context, effect, type, tests, evidence FROM edges ORDER BY id");
-  while (q.step()) {
-    nlohmann::json ev = nlohmann::json::parse(q.getText(6), nullptr, false);
-    nlohmann::json e = {{"id", q.getInt(0)},
-                        {"cause", siteJson(q.getText(1), sites)},
-                        {"cause_context", siteJson(q.getText(2), sites)},
-                        {"effect", siteJson(q.getText(3), sites)},
-                        {"type", q.getText(4)},
-                        {"n_tests", q.getInt(5)},
+  for (const EdgeRow &row : storedEdges(db)) {
+    const nlohmann::json &ev = row.evidence;
+    nlohmann::json e = {{"id", row.id},
+                        {"cause", siteJson(row.cause, sites)},
+                        {"cause_context", siteJson(row.causeContext, sites)},
+                        {"effect", siteJson(row.effect, sites)},
+                        {"type", row.type},
+                        {"n_tests", row.tests},
                         {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
                         {"experiments", ev.is_object() ? ev.value("experiments", nlohmann::json::array()) : nlohmann::json::array()},
                         {"evidence", ev}};
@@ -60,16 +52,13 @@ nlohmann::json readEdges(Database &db) {
   return out;
 }
 
-nlohmann::json readCycles(Database &db, bool includeRejected) {
-  auto sites = loadSites(db);
+nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
+  auto sites = loadSiteInfos(db);
   nlohmann::json out = nlohmann::json::array();
-  Statement q = db.prepare(
-      "SELECT id, rank, canonical, length, delays, edges, verdict, tests, alternatives, evidence FROM cycles "
-      "ORDER BY rank");
-  while (q.step()) {
-    std::string verdict = q.getText(6);
+  for (const StoredCycleRow &row : storedCycles(db)) {
+    const std::string &verdict = row.verdict;
     if (verdict == "rejected" && !includeRejected) continue;
-    nlohmann::json ev = nlohmann::json::parse(q.getText(9), nullptr, false);
+    const nlohmann::json &ev = row.evidence;
     nlohmann::json steps = nlohmann::json::array();
     if (ev.is_object())
       for (const auto &st : ev.value("steps", nlohmann::json::array())) {
@@ -89,14 +78,14 @@ nlohmann::json readCycles(Database &db, bool includeRejected) {
                          {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
         steps.push_back(std::move(step));
       }
-    out.push_back({{"id", q.getInt(0)},
-                   {"rank", q.getInt(1)},
-                   {"canonical", q.getText(2)},
-                   {"length", q.getInt(3)},
-                   {"delays", q.getInt(4)},
-                   {"edges", nlohmann::json::parse(q.getText(5), nullptr, false)},
+    out.push_back({{"id", row.id},
+                   {"rank", row.rank},
+                   {"canonical", row.canonical},
+                   {"length", row.length},
+                   {"delays", row.delays},
+                   {"edges", row.edges},
                    {"verdict", verdict},
-                   {"n_tests", q.getInt(7)},
+                   {"n_tests", row.tests},
                    {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
                    {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
                    {"alternatives", ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array()},

@@ -6,17 +6,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "db/sqlite.h"
+#include "csnake/campaigndb/campaign_db.h"
 
 namespace csnake::analyzer {
 
 // Throws std::runtime_error "FILE: not analysed yet (run 'csnake analyze --db FILE')"
 // when the database has no analysis, and "FILE: no runs" when it has no runs at all.
-void requireAnalysis(Database &db);
+void requireAnalysis(CampaignDb &db);
 
-nlohmann::json readEdges(Database &db);
+nlohmann::json readEdges(CampaignDb &db);
 // Ranked; rejected cycles only when `includeRejected`.
-nlohmann::json readCycles(Database &db, bool includeRejected);
+nlohmann::json readCycles(CampaignDb &db, bool includeRejected);
 
 // One-line rendering of a site object of the JSON above: "THROW 0x... file:line function".
 std::string siteLine(const nlohmann::json &site);

@@ -1,25 +1,20 @@
-// Reading a campaign database into CampaignData, and writing the analyzer's outputs
-// (effects, edges, chains, cycles, analysis metadata). Writing replaces every earlier
-// output of the analyzer in one transaction: `csnake analyze` is idempotent.
+// The analyzer's outputs (effects, edges, chains, cycles, analysis metadata) turned into
+// the campaign database's rows and written (csnake/campaigndb/analysis_rows.h: one
+// transaction replaces every earlier output, so `csnake analyze` is idempotent).
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "db/sqlite.h"
-#include "store/run_data.h"
+#include "csnake/campaigndb/campaign_data.h"
+#include "csnake/campaigndb/campaign_db.h"
 
 namespace csnake::analyzer {
 
 struct Effect;
 struct CausalEdge;
 struct StoredCycle;
-
-// Throws DbError.
-CampaignData loadCampaign(Database &db);
-std::map<SiteRef, SiteInfo> loadSites(Database &db);
-std::map<int64_t, std::string> loadTestNames(Database &db);
 
 struct AnalysisOutputs {
   const CampaignData *data = nullptr;
@@ -29,6 +24,6 @@ struct AnalysisOutputs {
   std::string summaryJson;  // stored in meta('analysis')
 };
 
-void writeAnalysis(Database &db, const AnalysisOutputs &out);
+void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out);  // throws DbError
 
 }  // namespace csnake::analyzer

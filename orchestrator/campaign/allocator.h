@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_store.h"
 #include "campaign/profile_index.h"
 #include "catalog/site_catalog.h"
 

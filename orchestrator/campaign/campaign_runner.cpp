@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "campaign/allocator.h"
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_store.h"
 #include "campaign/injection_point.h"
 #include "campaign/profile_index.h"
 #include "campaign/progress_reporter.h"
@@ -28,6 +28,16 @@ namespace fs = std::filesystem;
 namespace csnake {
 
 namespace {
+
+// What the database keeps of a process's end: the exit code only when it exited on its own.
+RunOutcome outcomeOf(const ProcessStatus &st) {
+  RunOutcome o;
+  if (st.spawned && !st.timedOut && !st.signal) o.exitCode = st.exitCode;
+  if (st.signal) o.signal = st.signal;
+  o.description = st.describe();
+  o.wallSeconds = st.wallSeconds;
+  return o;
+}
 
 std::string planJson(const ExperimentPlan &p, uint64_t seed) {
   nlohmann::json j = {{"version", 1}, {"fault", formatSiteId(p.fault)}, {"mode", p.mode}};
@@ -107,7 +117,7 @@ int Campaign::run() {
   }
   // Runs execute in their own working directories: every path handed to them is absolute.
   opts_.resultsDir = fs::absolute(opts_.resultsDir).lexically_normal().string();
-  store_ = std::make_unique<CampaignStore>(opts_.dbPath, true);
+  store_ = std::make_unique<CampaignStore>(opts_.dbPath, OpenMode::Create);
   if (!opts_.replayFrom.empty()) replay_ = std::make_unique<ReplaySource>(opts_.replayFrom);
   store_->bindTarget(build.empty() ? fs::absolute(opts_.testsFile).string() : build);
   {
@@ -133,7 +143,7 @@ int Campaign::run() {
     try {
       SiteCatalog cat = SiteCatalog::fromBinary(t.binary);
       store_->recordBinary(t.binary, fileContentHash(t.binary), true, cat.sites().size());
-      store_->upsertSites(cat);
+      store_->upsertSites(cat.sites());
       instrumented[t.binary] = true;
     } catch (const CatalogError &e) {
       progress_.log(std::string("skipping the tests of ") + e.what());
@@ -141,24 +151,7 @@ int Campaign::run() {
     }
   }
   // One catalogue for allocation: the union of all binaries' sites, from the database.
-  {
-    std::vector<FaultSite> all;
-    Statement q = store_->db().prepare("SELECT id, kind, file, line, function, mangled, flags, loop_size, detail FROM sites");
-    while (q.step()) {
-      FaultSite s;
-      parseSiteId(q.getText(0), s.id);
-      parseSiteKind(q.getText(1), s.kind);
-      s.file = q.getText(2);
-      s.line = static_cast<uint32_t>(q.getInt(3));
-      s.demangled = q.getText(4);
-      s.function = q.getText(5);
-      s.flags = static_cast<uint32_t>(q.getInt(6));
-      s.loopSize = static_cast<uint32_t>(q.getInt(7));
-      s.detail = q.getText(8);
-      all.push_back(s);
-    }
-    catalog_ = SiteCatalog::fromSites(std::move(all));
-  }
+  catalog_ = SiteCatalog::fromSites(store_->sites());
   bool any = false;
   for (auto &[bin, inst] : instrumented) any |= inst;
   if (!any) {
@@ -216,7 +209,7 @@ int Campaign::run() {
     end = executeRuns("injection", byId);
     if (end == PhaseEnd::Interrupted) return 130;
     if (end == PhaseEnd::OutOfTime) break;
-    if (opts_.analyze && allocator->usesAnalysis()) opts_.analyze(store_->db());
+    if (opts_.analyze && allocator->usesAnalysis()) opts_.analyze(store_->database());
     int64_t used = store_->runCounts("injection").total;
     int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
     if (room <= 0) break;
@@ -224,7 +217,7 @@ int Campaign::run() {
     for (ExperimentPlan p : allocator->nextBatch(ctx, room)) {
       if (added >= room) break;
       // Every policy's plans get their injection point here (--inject-at).
-      applyInjectionPoint(store_->db(), p, opts_.injectAt);
+      applyInjectionPoint(store_->database(), p, opts_.injectAt);
       added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
     }
     if (added == 0) break;
@@ -257,11 +250,11 @@ Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map
       if (!rec) {
         ProcessStatus none;
         none.spawnError = "not recorded in the replay source";
-        store_->finishRun(r.runId, RunState::Failed, none, "replay: " + t->second.test.id + " has no such run in " +
+        store_->finishRun(r.runId, RunState::Failed, outcomeOf(none), "replay: " + t->second.test.id + " has no such run in " +
                           opts_.replayFrom, "", nullptr);
         ++failed;
       } else {
-        store_->finishRun(r.runId, rec->state, rec->status, rec->error, "", rec->summary ? &*rec->summary : nullptr);
+        store_->finishRun(r.runId, rec->state, outcomeOf(rec->status), rec->error, "", rec->summary ? &*rec->summary : nullptr);
         failed += rec->state == RunState::Failed;
         timedOut += rec->state == RunState::TimedOut;
         notFired += rec->state == RunState::NotFired;
@@ -302,13 +295,10 @@ Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map
     PlannedRun r = inFlight[res->runId];
     inFlight.erase(res->runId);
     ingest(*store_, r, *res);
-    Statement q = store_->db().prepare("SELECT state FROM runs WHERE id = ?");
-    q.bind(1, r.runId);
-    q.step();
-    std::string state = q.getText(0);
-    failed += state == "failed";
-    timedOut += state == "timed_out";
-    notFired += state == "not_fired";
+    RunState state = store_->runState(r.runId);
+    failed += state == RunState::Failed;
+    timedOut += state == RunState::TimedOut;
+    notFired += state == RunState::NotFired;
     ++finished;
     progress_.update(finished, failed, timedOut, notFired);
   }
@@ -355,17 +345,13 @@ void Campaign::ingest(CampaignStore &store, const PlannedRun &run, const RunResu
   }
   std::error_code ec;
   fs::remove_all(fs::path(res.traceDir).parent_path() / "tmp", ec);
-  store.finishRun(run.runId, state, st, error, tracePath, summary ? &*summary : nullptr);
+  store.finishRun(run.runId, state, outcomeOf(st), error, tracePath, summary ? &*summary : nullptr);
   if (state == RunState::Failed)
     progress_.log("run " + std::to_string(run.runId) + " failed: " + error + " (log: " + res.logPath + ")");
 }
 
 void Campaign::assessTestHealth(const std::map<int64_t, StoredTest> &tests) {
-  Statement q = store_->db().prepare(
-      "SELECT e.test_id, r.state, r.outcome FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-      "WHERE e.kind = 'profile'");
-  std::map<int64_t, std::vector<std::string>> outcomes;
-  while (q.step()) outcomes[q.getInt(0)].push_back(q.getText(1) == "done" ? q.getText(2) : q.getText(1));
+  std::map<int64_t, std::vector<std::string>> outcomes = store_->profileOutcomes();
   int flakyCount = 0, brokenCount = 0;
   for (auto &[test, outs] : outcomes) {
     auto t = tests.find(test);

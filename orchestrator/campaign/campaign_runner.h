@@ -15,7 +15,7 @@
 
 namespace csnake {
 
-class Database;
+class CampaignDb;
 
 struct CampaignOptions {
   std::string buildDir;
@@ -48,7 +48,7 @@ struct CampaignOptions {
   std::set<uint64_t> faultFilter;  // --faults: only these sites are injected (empty = all)
   // Analysis between allocation rounds (fault causality analysis fills `effects`, which
   // allocators such as 3PA read). Set by the command line, which links the analyzer.
-  std::function<void(Database &)> analyze;
+  std::function<void(CampaignDb &)> analyze;
 };
 
 // 0: finished; 1: error (message printed); 130: interrupted (resumable).

@@ -1,5 +1,8 @@
 #include "campaign/experiment_history.h"
 
+#include "csnake/campaigndb/experiment_queries.h"
+#include "csnake/common/site_id.h"
+
 namespace csnake {
 
 bool ExperimentHistory::exists(const ExperimentPlan &p) const {
@@ -21,34 +24,29 @@ ExperimentHistory ExperimentHistory::onlyPhases(const std::set<std::string> &pha
 ExperimentHistory ExperimentHistory::load(CampaignStore &store) {
   ExperimentHistory h;
   std::map<int64_t, size_t> index;
-  Statement q = store.db().prepare(
-      "SELECT id, test_id, fault, context, delay_ms, phase FROM experiments WHERE kind = 'injection' ORDER BY id");
-  while (q.step()) {
+  for (const InjectionExperimentRow &row : injectionExperiments(store.database())) {
     ExperimentRecord r;
-    r.id = q.getInt(0);
-    r.testId = q.getInt(1);
-    parseSiteId(q.getText(2), r.fault.first);
-    if (!q.getText(3).empty()) parseSiteId(q.getText(3), r.fault.second);
-    r.delayMs = static_cast<int>(q.getInt(4));
-    r.phase = q.getText(5);
+    r.id = row.id;
+    r.testId = row.testId;
+    r.fault = {row.fault, row.context};
+    r.delayMs = row.delayMs;
+    r.phase = row.phase;
     h.testsUsed[r.fault].insert(r.testId);
     index[r.id] = h.experiments.size();
     h.experiments.push_back(std::move(r));
   }
-  Statement ef = store.db().prepare("SELECT experiment_id, type, site FROM effects");
-  while (ef.step()) {
-    auto it = index.find(ef.getInt(0));
+  for (const EffectTokenRow &ef : effectTokens(store.database())) {
+    auto it = index.find(ef.experimentId);
     if (it == index.end()) continue;
     ExperimentRecord &r = h.experiments[it->second];
-    std::string type = ef.getText(1), site = ef.getText(2);
-    std::string token = site + ":" + type;
+    std::string token = ef.site + ":" + ef.type;
     r.tokens.insert(token);
-    if (type == "E") {
+    if (ef.type == "E") {
       r.eTokens.insert(token);
     } else {
       r.sTokens.insert(token);
       uint64_t loop = 0;
-      if (parseSiteId(site, loop)) r.contentionLoops.insert(loop);
+      if (parseSiteId(ef.site, loop)) r.contentionLoops.insert(loop);
     }
   }
   return h;

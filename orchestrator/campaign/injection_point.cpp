@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "csnake/campaigndb/profile_queries.h"
+
 namespace csnake {
 
 bool parseInjectAt(const std::string &text, InjectAt &out) {
@@ -13,22 +15,10 @@ bool parseInjectAt(const std::string &text, InjectAt &out) {
 
 const char *injectAtName(InjectAt at) { return at == InjectAt::First ? "first" : "middle"; }
 
-InjectionPoint injectionPoint(Database &db, const ExperimentPlan &p, InjectAt at) {
+InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &p, InjectAt at) {
   InjectionPoint out;
   if (at == InjectAt::First || p.kind != "injection" || !p.fault) return out;
-  std::string fault = formatSiteId(p.fault);
-  // One row per usable profile run of the test: its opportunity count (0 if none).
-  std::string perRun =
-      p.delayMs > 0
-          ? "(SELECT SUM(l.invocations) FROM run_loops l WHERE l.run_id = r.id AND l.loop = ?1)"
-          : "(SELECT MAX(n) FROM (SELECT SUM(ev.reached) AS n FROM run_events ev WHERE ev.run_id = r.id AND "
-            "ev.site = ?1 AND (?2 = '' OR ev.context = ?2) GROUP BY ev.node))";
-  Statement q = db.prepare("SELECT COALESCE(" + perRun +
-                           ", 0) FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-                           "WHERE e.kind = 'profile' AND e.test_id = ?3 AND r.state = 'done'");
-  q.bind(1, fault).bind(2, p.context ? formatSiteId(p.context) : "").bind(3, p.testId);
-  while (q.step()) {
-    int64_t n = q.getInt(0);
+  for (int64_t n : profileOpportunitiesPerRun(db, p.testId, p.fault, p.context, p.delayMs > 0)) {
     out.minReaches = out.profileRuns == 0 ? n : std::min(out.minReaches, n);
     ++out.profileRuns;
   }
@@ -43,7 +33,7 @@ InjectionPoint injectionPoint(Database &db, const ExperimentPlan &p, InjectAt at
   return out;
 }
 
-void applyInjectionPoint(Database &db, ExperimentPlan &p, InjectAt at) {
+void applyInjectionPoint(CampaignDb &db, ExperimentPlan &p, InjectAt at) {
   if (p.kind != "injection") return;
   InjectionPoint ip = injectionPoint(db, p, at);
   p.skip = ip.skip;

@@ -25,7 +25,7 @@
 #include <cstdint>
 #include <string>
 
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_store.h"
 
 namespace csnake {
 
@@ -42,9 +42,9 @@ struct InjectionPoint {
 };
 
 // The injection point of an injection plan on its test, from the profile runs in `db`.
-InjectionPoint injectionPoint(Database &db, const ExperimentPlan &plan, InjectAt at);
+InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &plan, InjectAt at);
 
 // Sets plan.skip (injection plans only) and notes it in plan.reason.
-void applyInjectionPoint(Database &db, ExperimentPlan &plan, InjectAt at);
+void applyInjectionPoint(CampaignDb &db, ExperimentPlan &plan, InjectAt at);
 
 }  // namespace csnake

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_store.h"
 
 namespace csnake {
 

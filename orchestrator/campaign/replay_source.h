@@ -8,7 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_db.h"
+#include "csnake/campaigndb/campaign_store.h"
+#include "csnake/trace_summary.h"
+#include "process/subprocess.h"
 
 namespace csnake {
 
@@ -21,7 +24,7 @@ struct RecordedRun {
 
 class ReplaySource {
  public:
-  explicit ReplaySource(const std::string &path);  // throws DbError
+  explicit ReplaySource(const std::string &path);  // opens read-only; throws DbError
   // The source's run of `plan` on `testName` with this repeat, if it was recorded in a
   // final state.
   // The plan's skip must match too (a source older than schema 3 ran every plan with
@@ -32,8 +35,7 @@ class ReplaySource {
   int profileRepeats(const std::string &testName);
 
  private:
-  Database db_;
-  bool hasSkip_ = true;  // experiments.skip exists (schema >= 3)
+  CampaignDb db_;
 };
 
 }  // namespace csnake

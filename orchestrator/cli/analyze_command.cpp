@@ -1,7 +1,6 @@
 // `csnake analyze --db FILE [options]`: fault causality analysis, stitching, the Z3
 // compatibility check and cycles (analyzer/, docs/analyzer.md). Idempotent: every run
 // replaces the analyzer's earlier outputs in the database.
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,7 +8,7 @@
 #include <string>
 
 #include "analysis.h"
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_db.h"
 #include "cli/arg_parser.h"
 #include "commands.h"
 
@@ -45,8 +44,8 @@ bool parseReal(const std::string &s, double &out) {
 
 int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptions &opts, bool json, const char *who) {
   try {
-    CampaignStore store(dbPath, false);  // migrates to the current schema
-    analyzer::AnalysisResult r = analyzer::analyzeDatabase(store.db(), opts);
+    CampaignDb db(dbPath, OpenMode::ReadWrite);  // migrates to the current schema
+    analyzer::AnalysisResult r = analyzer::analyzeDatabase(db, opts);
     nlohmann::json s = r.summary();
     if (json) {
       std::cout << s.dump(2) << "\n";
@@ -114,11 +113,6 @@ int runAnalyzeCommand(int argc, char **argv) {
     return args.usageError("--continuation wants reach or any");
   o.fca.useTimedOut = useTimedOut;
   o.compat.enabled = !noZ3;
-  struct stat st;
-  if (stat(dbPath.c_str(), &st) != 0) {
-    std::fprintf(stderr, "csnake analyze: %s: no such campaign database\n", dbPath.c_str());
-    return 1;
-  }
   return analyzeDatabaseFile(dbPath, o, json, "analyze");
 }
 

@@ -138,7 +138,7 @@ int runCampaignCommand(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   // Between allocation rounds: the analyzer refreshes effects (and edges, cycles) for the
   // adaptive allocators. A failure there is reported and does not stop the campaign.
-  o.analyze = [](Database &db) {
+  o.analyze = [](CampaignDb &db) {
     try {
       analyzer::AnalysisOptions between;
       between.stitch = false;  // the allocator reads effects; cycles come at the end

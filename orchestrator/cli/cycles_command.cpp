@@ -1,14 +1,13 @@
 // `csnake cycles --db FILE [--json] [--all]`: the cycles of the last analysis, ranked
 // (fewest delay faults first, then most distinct supporting tests). --all adds the cycles
 // the compatibility check rejected, with the reason.
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
 
 #include "cli/arg_parser.h"
 #include "commands.h"
-#include "db/sqlite.h"
+#include "csnake/campaigndb/campaign_db.h"
 #include "store/analysis_reader.h"
 
 namespace csnake::cli {
@@ -33,13 +32,8 @@ int runCyclesCommand(int argc, char **argv) {
   args.value("--db", dbPath).flag("--json", json).flag("--all", all);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if (dbPath.empty()) return args.usageError("--db is required");
-  struct stat st;
-  if (stat(dbPath.c_str(), &st) != 0) {
-    std::fprintf(stderr, "csnake cycles: %s: no such campaign database\n", dbPath.c_str());
-    return 1;
-  }
   try {
-    Database db(dbPath, false);
+    CampaignDb db(dbPath, OpenMode::ReadOnly);
     analyzer::requireAnalysis(db);
     nlohmann::json cycles = analyzer::readCycles(db, all);
     if (json) {

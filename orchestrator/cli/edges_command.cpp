@@ -1,12 +1,11 @@
 // `csnake edges --db FILE [--json]`: the causal edges of the last analysis.
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
 
 #include "cli/arg_parser.h"
 #include "commands.h"
-#include "db/sqlite.h"
+#include "csnake/campaigndb/campaign_db.h"
 #include "store/analysis_reader.h"
 
 namespace csnake::cli {
@@ -22,13 +21,8 @@ int runEdgesCommand(int argc, char **argv) {
   args.value("--db", dbPath).flag("--json", json);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if (dbPath.empty()) return args.usageError("--db is required");
-  struct stat st;
-  if (stat(dbPath.c_str(), &st) != 0) {
-    std::fprintf(stderr, "csnake edges: %s: no such campaign database\n", dbPath.c_str());
-    return 1;
-  }
   try {
-    Database db(dbPath, false);
+    CampaignDb db(dbPath, OpenMode::ReadOnly);
     analyzer::requireAnalysis(db);
     nlohmann::json edges = analyzer::readEdges(db);
     if (json) {

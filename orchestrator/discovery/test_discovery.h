@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "discovery/test_case.h"
+#include "csnake/common/test_case.h"
 
 namespace csnake {
 

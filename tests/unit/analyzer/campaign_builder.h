@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "campaign/campaign_store.h"
-#include "catalog/site_catalog.h"
+#include "csnake/campaigndb/campaign_store.h"
+#include "csnake/common/site_id.h"
+#include "csnake/trace_summary.h"
+#include "csnake/campaigndb/campaign_reader.h"
 #include "store/analysis_store.h"
 
 namespace csnake::testing {
@@ -69,7 +71,7 @@ class CampaignBuilder {
     char t[] = "/tmp/csnake-an-XXXXXX";
     dir_ = mkdtemp(t);
     path_ = dir_ + "/campaign.db";
-    store_ = std::make_unique<CampaignStore>(path_, true);
+    store_ = std::make_unique<CampaignStore>(path_, OpenMode::Create);
   }
   ~CampaignBuilder() {
     store_.reset();
@@ -100,7 +102,7 @@ class CampaignBuilder {
     s.parentLoop = parent;
     s.flags = flags;
     sites_.push_back(s);
-    store_->upsertSites(SiteCatalog::fromSites(sites_));
+    store_->upsertSites(sites_);
   }
 
   int64_t profile(const std::string &testName, std::vector<RunSpec> runs) {
@@ -122,20 +124,16 @@ class CampaignBuilder {
     return record(p, std::move(runs));
   }
 
-  analyzer::CampaignData load() { return analyzer::loadCampaign(store_->db()); }
+  CampaignData load() { return loadCampaign(store_->database()); }
 
  private:
   int64_t record(const ExperimentPlan &p, std::vector<RunSpec> runs) {
     auto [id, fresh] = store_->ensureExperiment(p, static_cast<int>(runs.size()));
-    Statement q = store_->db().prepare("SELECT id FROM runs WHERE experiment_id = ? ORDER BY repeat");
-    q.bind(1, id);
-    std::vector<int64_t> ids;
-    while (q.step()) ids.push_back(q.getInt(0));
+    std::vector<int64_t> ids = store_->runIds(id);
     for (size_t i = 0; i < runs.size() && i < ids.size(); ++i) {
-      ProcessStatus st;
-      st.spawned = true;
-      st.exitCode = 0;
-      st.timedOut = runs[i].state == RunState::TimedOut;
+      RunOutcome st;
+      if (runs[i].state == RunState::TimedOut) st.description = "timed out";
+      else st.exitCode = 0, st.description = "exit 0";
       bool summary = runs[i].withSummary && runs[i].state != RunState::Failed;
       store_->finishRun(ids[i], runs[i].state, st, "", "", summary ? &runs[i].trace.s : nullptr);
     }

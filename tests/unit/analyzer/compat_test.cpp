@@ -4,6 +4,7 @@
 #include "compat/compat_checker.h"
 #include "compat/operand_key.h"
 
+using namespace csnake;
 using namespace csnake::analyzer;
 
 namespace {

@@ -5,6 +5,7 @@
 #include "graph/causal_graph.h"
 #include "graph/chain_search.h"
 
+using namespace csnake;
 using namespace csnake::analyzer;
 
 namespace {

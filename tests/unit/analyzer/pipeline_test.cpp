@@ -79,33 +79,29 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
 
-int64_t count(Database &db, const std::string &table) {
-  Statement q = db.prepare("SELECT COUNT(*) FROM " + table);
-  q.step();
-  return q.getInt(0);
-}
+int64_t count(CampaignDb &db, Table table) { return db.countRows(table); }
 
 }  // namespace
 
 TEST(Pipeline, CompatibleCycleIsStoredWithEvidence) {
   CampaignBuilder b;
   build(b, 1);
-  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  AnalysisResult r = analyzeDatabase(b.store().database(), {});
   ASSERT_EQ(r.edges.size(), 2u);
   ASSERT_EQ(r.cycles.size(), 1u);
   EXPECT_EQ(r.cycles[0].verdict, "compatible");
   EXPECT_EQ(r.cycles[0].tests.size(), 2u);
   EXPECT_EQ(r.cycles[0].delays, 0);
-  Database &db = b.store().db();
-  EXPECT_EQ(count(db, "edges"), 2);
-  EXPECT_EQ(count(db, "effects"), 2);
-  EXPECT_EQ(count(db, "cycles"), 1);
-  EXPECT_EQ(count(db, "chains"), 1);
+  CampaignDb &db = b.store().database();
+  EXPECT_EQ(count(db, Table::Edges), 2);
+  EXPECT_EQ(count(db, Table::Effects), 2);
+  EXPECT_EQ(count(db, Table::Cycles), 1);
+  EXPECT_EQ(count(db, Table::Chains), 1);
   // Idempotent: a second analysis replaces, not adds.
   analyzeDatabase(db, {});
-  EXPECT_EQ(count(db, "edges"), 2);
-  EXPECT_EQ(count(db, "cycles"), 1);
-  EXPECT_EQ(count(db, "chains"), 1);
+  EXPECT_EQ(count(db, Table::Edges), 2);
+  EXPECT_EQ(count(db, Table::Cycles), 1);
+  EXPECT_EQ(count(db, Table::Chains), 1);
   requireAnalysis(db);
   nlohmann::json cycles = readCycles(db, false);
   ASSERT_EQ(cycles.size(), 1u);
@@ -135,7 +131,7 @@ TEST(Pipeline, CompatibleCycleIsStoredWithEvidence) {
 TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
   CampaignBuilder b;
   build(b, 0);
-  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  AnalysisResult r = analyzeDatabase(b.store().database(), {});
   ASSERT_EQ(r.cycles.size(), 1u);
   EXPECT_EQ(r.cycles[0].verdict, "rejected");
   const auto &why = r.cycles[0].evidence["rejected_junctions"];
@@ -148,13 +144,13 @@ TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
   EXPECT_NE(core.find("took true"), std::string::npos) << core;
   EXPECT_NE(core.find("test TB"), std::string::npos) << core;
   EXPECT_NE(core.find("took false"), std::string::npos) << core;
-  Database &db = b.store().db();
+  CampaignDb &db = b.store().database();
   EXPECT_TRUE(readCycles(db, false).empty());
   EXPECT_EQ(readCycles(db, true).size(), 1u);
   // With the check off, the same cycle is reported (unchecked).
   // For trying the CLI by hand: CSNAKE_ANALYZER_TEST_DB=FILE keeps a copy of this database.
   if (const char *keep = std::getenv("CSNAKE_ANALYZER_TEST_DB")) {
-    db.exec("PRAGMA wal_checkpoint(FULL)");
+    db.checkpoint();
     std::filesystem::copy_file(b.path(), keep, std::filesystem::copy_options::overwrite_existing);
   }
   AnalysisOptions off;
@@ -167,11 +163,11 @@ TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
 
 TEST(Pipeline, DatabaseWithoutRunsOrAnalysis) {
   CampaignBuilder b;
-  EXPECT_THROW(analyzeDatabase(b.store().db(), {}), std::runtime_error);
-  EXPECT_THROW(requireAnalysis(b.store().db()), std::runtime_error);
+  EXPECT_THROW(analyzeDatabase(b.store().database(), {}), std::runtime_error);
+  EXPECT_THROW(requireAnalysis(b.store().database()), std::runtime_error);
   build(b, 1);
   try {
-    requireAnalysis(b.store().db());
+    requireAnalysis(b.store().database());
     FAIL();
   } catch (const std::runtime_error &e) {
     EXPECT_NE(std::string(e.what()).find("not analysed yet"), std::string::npos);
@@ -182,13 +178,13 @@ TEST(Pipeline, RunWideConfigurationConflictRejectsTheStitch) {
   {
     CampaignBuilder b;
     buildConfigConflict(b, 1, 1);
-    AnalysisResult r = analyzeDatabase(b.store().db(), {});
+    AnalysisResult r = analyzeDatabase(b.store().database(), {});
     ASSERT_EQ(r.cycles.size(), 1u);
     EXPECT_EQ(r.cycles[0].verdict, "compatible") << "both tests run with the same configuration";
   }
   CampaignBuilder b;
   buildConfigConflict(b, 1, 0);
-  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  AnalysisResult r = analyzeDatabase(b.store().database(), {});
   ASSERT_EQ(r.cycles.size(), 1u);
   EXPECT_EQ(r.cycles[0].verdict, "rejected");
   const auto &why = r.cycles[0].evidence["rejected_junctions"];
@@ -204,15 +200,15 @@ TEST(Pipeline, FcaOnlyWritesEffectsAndEdgesWithoutCycles) {
   build(b, 1);
   AnalysisOptions fcaOnly;
   fcaOnly.stitch = false;
-  AnalysisResult r = analyzeDatabase(b.store().db(), fcaOnly);
-  Database &db = b.store().db();
+  AnalysisResult r = analyzeDatabase(b.store().database(), fcaOnly);
+  CampaignDb &db = b.store().database();
   EXPECT_EQ(r.edges.size(), 2u);
   EXPECT_TRUE(r.cycles.empty());
-  EXPECT_EQ(count(db, "effects"), 2);
-  EXPECT_EQ(count(db, "edges"), 2);
-  EXPECT_EQ(count(db, "cycles"), 0);
+  EXPECT_EQ(count(db, Table::Effects), 2);
+  EXPECT_EQ(count(db, Table::Edges), 2);
+  EXPECT_EQ(count(db, Table::Cycles), 0);
   analyzeDatabase(db, {});
-  EXPECT_EQ(count(db, "cycles"), 1);
+  EXPECT_EQ(count(db, Table::Cycles), 1);
 }
 
 // A step whose effect shows the next fault happening on its own is observed; cycles with
@@ -222,10 +218,10 @@ TEST(Pipeline, StepWhoseNextFaultHappensOnItsOwnIsObserved) {
   // T1's new path in L2 takes T2's guard on its fault side (false: T2 has no
   // FAULT_ON_TRUE flag) in every repeat: T2 happened on its own.
   build(b, 1, 0);
-  AnalysisResult r = analyzeDatabase(b.store().db(), {});
+  AnalysisResult r = analyzeDatabase(b.store().database(), {});
   ASSERT_EQ(r.cycles.size(), 1u);
   EXPECT_EQ(r.cycles[0].inferred, 1);  // T1 -> L2 observed, T2 -> L1 inferred
-  nlohmann::json cycles = readCycles(b.store().db(), false);
+  nlohmann::json cycles = readCycles(b.store().database(), false);
   ASSERT_EQ(cycles.size(), 1u);
   EXPECT_EQ(cycles[0]["inferred_steps"], 1);
   EXPECT_EQ(cycles[0]["steps"][0]["next_fault_observed"], true);

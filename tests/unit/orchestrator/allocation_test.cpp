@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "campaign/allocator.h"
+#include "csnake/campaigndb/analysis_rows.h"
+#include "csnake/trace_summary.h"
 #include "campaign/experiment_history.h"
 #include "campaign/fault_candidates.h"
 #include "campaign/fault_clustering.h"
@@ -43,7 +45,7 @@ struct Fixture : ::testing::Test {
     char t[] = "/tmp/csnake-alloc-XXXXXX";
     dir = mkdtemp(t);
     path = dir + "/c.db";
-    store = std::make_unique<CampaignStore>(path, true);
+    store = std::make_unique<CampaignStore>(path, OpenMode::Create);
     std::vector<TestCase> tcs;
     for (int i = 0; i < 4; ++i) tcs.push_back({"T." + std::to_string(i), "/bin/true", "gtest", {"/bin/true"}, "", {}});
     tests = store->upsertTests(tcs, {});
@@ -62,9 +64,9 @@ struct Fixture : ::testing::Test {
       s.loops[{kLoopA, 0}] = LoopSummary{0, 1, 10, {{10, 1}}};
       s.loops[{kLoopB, 0}] = LoopSummary{0, 1, 10, {{10, 1}}};
       for (uint64_t sig : sigs[i]) s.paths[{kLoopA, 0, sig}] = PathSummary{1, {}};
-      ProcessStatus st;
-      st.spawned = true;
+      RunOutcome st;
       st.exitCode = 0;
+      st.description = "exit 0";
       store->finishRun(run, RunState::Done, st, "", "", &s);
     }
   }
@@ -174,10 +176,10 @@ TEST_F(Fixture, ThreePhaseMovesToUniquenessThenDiversityOnceEarlierPhasesExist) 
   auto a = makeThreePhaseAllocator();
   for (const ExperimentPlan &p : batch(*a, idx, o)) store->ensureExperiment(p, 1);
   // Phase 1 ran: guard 1 made loop B do more work (S+) on every test it ran on.
+  AnalysisRows analysis;
   for (const ExperimentRecord &e : ExperimentHistory::load(*store).experiments)
-    if (e.fault.first == kGuard1)
-      store->db().prepare("INSERT INTO effects(experiment_id, type, site, evidence) VALUES (?, 'S+', ?, '{}')")
-          .bind(1, e.id).bind(2, formatSiteId(kLoopB)).run();
+    if (e.fault.first == kGuard1) analysis.effects.push_back({e.id, "S+", formatSiteId(kLoopB), "", nlohmann::json::object(), "", 0});
+  replaceAnalysis(store->database(), analysis);
   std::vector<ExperimentPlan> p2 = batch(*a, idx, o);
   ASSERT_FALSE(p2.empty());
   bool delayOnB = false;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "campaign/injection_point.h"
+#include "csnake/trace_summary.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
@@ -22,7 +23,7 @@ struct InjectionPointTest : ::testing::Test {
   void SetUp() override {
     char t[] = "/tmp/csnake-inject-XXXXXX";
     dir = mkdtemp(t);
-    store = std::make_unique<CampaignStore>(dir + "/c.db", true);
+    store = std::make_unique<CampaignStore>(dir + "/c.db", OpenMode::Create);
     auto tests = store->upsertTests({{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}},
                                      {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}}},
                                     {});
@@ -44,9 +45,9 @@ struct InjectionPointTest : ::testing::Test {
     size_t i = 0;
     for (const PlannedRun &r : store->plannedRuns("profile")) {
       if (r.experimentId != id) continue;
-      ProcessStatus st;
-      st.spawned = true;
+      RunOutcome st;
       st.exitCode = 0;
+      st.description = "exit 0";
       store->finishRun(r.runId, state, st, "", "", &runs.at(i++));
     }
   }
@@ -89,13 +90,13 @@ TEST(InjectAt, Names) {
 
 TEST_F(InjectionPointTest, MiddleOfTenReachesSkipsFive) {
   profile(test, {reaches(10)});
-  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  InjectionPoint ip = injectionPoint(store->database(), guardPlan(kLoop), InjectAt::Middle);
   EXPECT_EQ(ip.skip, 5);
   EXPECT_EQ(ip.minReaches, 10);
   EXPECT_EQ(ip.profileRuns, 1);
   ExperimentPlan p = guardPlan(kLoop);
   p.reason = "phase 1";
-  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  applyInjectionPoint(store->database(), p, InjectAt::Middle);
   EXPECT_EQ(p.skip, 5);
   EXPECT_EQ(p.reason, "phase 1; inject after skipping 5 (middle of min 10 reaches over 1 profile runs)");
 }
@@ -104,7 +105,7 @@ TEST_F(InjectionPointTest, FirstSkipsNothing) {
   profile(test, {reaches(10)});
   ExperimentPlan p = guardPlan(kLoop);
   p.reason = "why";
-  applyInjectionPoint(store->db(), p, InjectAt::First);
+  applyInjectionPoint(store->database(), p, InjectAt::First);
   EXPECT_EQ(p.skip, 0);
   EXPECT_EQ(p.reason, "why");
 }
@@ -115,7 +116,7 @@ TEST_F(InjectionPointTest, MinimumOverRepeatsOfTheMaximumOverNodes) {
   r1.events[{kGuard, kLoop, 2, "dn1"}] = {4, 0, 0};
   r1.events[{kGuard, kLoop, 1, "dn2"}] = {9, 0, 0};
   profile(test, {r1, reaches(13), reaches(21)});
-  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  InjectionPoint ip = injectionPoint(store->database(), guardPlan(kLoop), InjectAt::Middle);
   EXPECT_EQ(ip.minReaches, 9);
   EXPECT_EQ(ip.skip, 4);
   EXPECT_EQ(ip.profileRuns, 3);
@@ -125,16 +126,16 @@ TEST_F(InjectionPointTest, ContextFiltersAndZeroContextCountsEveryContext) {
   TraceSummary s = reaches(6, kLoop);
   s.events[{kGuard, kOtherLoop, 0, ""}] = {10, 0, 0};
   profile(test, {s});
-  EXPECT_EQ(injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle).skip, 3);
-  EXPECT_EQ(injectionPoint(store->db(), guardPlan(kOtherLoop), InjectAt::Middle).skip, 5);
-  EXPECT_EQ(injectionPoint(store->db(), guardPlan(0), InjectAt::Middle).skip, 8);
+  EXPECT_EQ(injectionPoint(store->database(), guardPlan(kLoop), InjectAt::Middle).skip, 3);
+  EXPECT_EQ(injectionPoint(store->database(), guardPlan(kOtherLoop), InjectAt::Middle).skip, 5);
+  EXPECT_EQ(injectionPoint(store->database(), guardPlan(0), InjectAt::Middle).skip, 8);
 }
 
 TEST_F(InjectionPointTest, ARunWithoutTheFaultMakesTheMinimumZero) {
   TraceSummary none;
   none.events[{0x99, 0, 0, ""}] = {1, 0, 0};
   profile(test, {reaches(10), none});
-  InjectionPoint ip = injectionPoint(store->db(), guardPlan(kLoop), InjectAt::Middle);
+  InjectionPoint ip = injectionPoint(store->database(), guardPlan(kLoop), InjectAt::Middle);
   EXPECT_EQ(ip.skip, 0);
   EXPECT_EQ(ip.profileRuns, 2);
 }
@@ -144,14 +145,14 @@ TEST_F(InjectionPointTest, NoProfileDataSkipsNothing) {
   profile(otherTest, {reaches(10)});
   profile(test, {reaches(10)}, RunState::TimedOut);
   ExperimentPlan p = guardPlan(kLoop);
-  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  applyInjectionPoint(store->database(), p, InjectAt::Middle);
   EXPECT_EQ(p.skip, 0);
   EXPECT_EQ(p.reason, "inject at the first opportunity (no profile data)");
   // Profile plans are never touched.
   ExperimentPlan prof;
   prof.kind = "profile";
   prof.testId = test;
-  applyInjectionPoint(store->db(), prof, InjectAt::Middle);
+  applyInjectionPoint(store->database(), prof, InjectAt::Middle);
   EXPECT_EQ(prof.skip, 0);
   EXPECT_EQ(prof.reason, "");
 }
@@ -166,12 +167,12 @@ TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocationsButKeepTheFirst) {
   TraceSummary r2;
   r2.loops[{kLoop, 1}] = LoopSummary{0, 12, 12, {{1, 12}}};
   profile(test, {r1, r2});
-  InjectionPoint ip = injectionPoint(store->db(), loopPlan(), InjectAt::Middle);
+  InjectionPoint ip = injectionPoint(store->database(), loopPlan(), InjectAt::Middle);
   EXPECT_EQ(ip.minReaches, 10);
   EXPECT_EQ(ip.skip, 0);  // a delay keeps its first invocation (injection_point.h)
   ExperimentPlan p = loopPlan();
-  applyInjectionPoint(store->db(), p, InjectAt::Middle);
+  applyInjectionPoint(store->database(), p, InjectAt::Middle);
   EXPECT_EQ(p.skip, 0);
   EXPECT_EQ(p.reason, "delay from the first invocation (threads enter long-lived loops at start-up)");
-  EXPECT_EQ(injectionPoint(store->db(), loopPlan(), InjectAt::First).skip, 0);
+  EXPECT_EQ(injectionPoint(store->database(), loopPlan(), InjectAt::First).skip, 0);
 }

@@ -1,10 +1,11 @@
-#include "db/sqlite.h"
+#include "sqlite.h"
 
 namespace csnake {
 
-Database::Database(const std::string &path, bool create, bool readOnly) : path_(path) {
-  int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
-  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+Database::Database(const std::string &path, int flags, const std::string &uri) : path_(path) {
+  const std::string &name = uri.empty() ? path : uri;
+  if (!uri.empty()) flags |= SQLITE_OPEN_URI;
+  if (sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -12,13 +13,6 @@ Database::Database(const std::string &path, bool create, bool readOnly) : path_(
   }
   sqlite3_busy_timeout(db_, 10000);
   sqlite3_extended_result_codes(db_, 1);
-  exec("PRAGMA foreign_keys = ON");
-  if (!readOnly) {
-    // WAL: readers never block the writer; synchronous=NORMAL is durable across process
-    // kills (not power loss), which is what a resumable campaign needs.
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
-  }
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

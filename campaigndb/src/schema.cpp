@@ -1,4 +1,4 @@
-#include "db/schema.h"
+#include "schema.h"
 
 #include <string>
 #include <vector>

@@ -1,11 +1,13 @@
-#include "campaign/campaign_store.h"
+#include "csnake/campaigndb/campaign_store.h"
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "db/schema.h"
+#include "csnake/common/site_id.h"
+#include "csnake/trace_summary.h"
+#include "sqlite.h"
 
 namespace csnake {
 
@@ -31,19 +33,8 @@ std::string fileContentHash(const std::string &path) {
   return "fnv1a64:" + formatSiteId(h).substr(2);
 }
 
-CampaignStore::CampaignStore(const std::string &path, bool create) : db_(path, create) { migrateSchema(db_); }
-
-std::string CampaignStore::meta(const std::string &key) const {
-  Statement st(const_cast<Database &>(db_), "SELECT value FROM meta WHERE key = ?");
-  st.bind(1, key);
-  return st.step() ? st.getText(0) : "";
-}
-
-void CampaignStore::setMeta(const std::string &key, const std::string &value) {
-  db_.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .bind(1, key)
-      .bind(2, value)
-      .run();
+CampaignStore::CampaignStore(const std::string &path, OpenMode mode) : db_(path, mode) {
+  if (db_.readOnly()) throw DbError(path + ": the campaign store needs a writable database");
 }
 
 void CampaignStore::bindTarget(const std::string &buildDir) {
@@ -52,13 +43,13 @@ void CampaignStore::bindTarget(const std::string &buildDir) {
     setMeta("target_build", buildDir);
     setMeta("created_at", std::to_string(nowUnix()));
   } else if (known != buildDir) {
-    throw DbError(db_.path() + ": belongs to target build " + known + ", not " + buildDir +
+    throw DbError(path() + ": belongs to target build " + known + ", not " + buildDir +
                   " (use another --db for another target)");
   }
 }
 
 void CampaignStore::recordBinary(const std::string &path, const std::string &hash, bool instrumented, size_t nSites) {
-  Statement q = db_.prepare("SELECT content_hash FROM binaries WHERE path = ?");
+  Statement q = db_.sql().prepare("SELECT content_hash FROM binaries WHERE path = ?");
   q.bind(1, path);
   if (q.step()) {
     if (q.getText(0) != hash)
@@ -66,7 +57,7 @@ void CampaignStore::recordBinary(const std::string &path, const std::string &has
                     " changed since this campaign started (rebuilt target); start a new database");
     return;
   }
-  db_.prepare("INSERT INTO binaries(path, content_hash, instrumented, n_sites) VALUES (?, ?, ?, ?)")
+  db_.sql().prepare("INSERT INTO binaries(path, content_hash, instrumented, n_sites) VALUES (?, ?, ?, ?)")
       .bind(1, path)
       .bind(2, hash)
       .bind(3, instrumented ? 1 : 0)
@@ -74,12 +65,13 @@ void CampaignStore::recordBinary(const std::string &path, const std::string &has
       .run();
 }
 
-void CampaignStore::upsertSites(const SiteCatalog &catalog) {
-  Transaction tx(db_);
-  Statement ins = db_.prepare(
+void CampaignStore::upsertSites(const std::vector<FaultSite> &sites) {
+  Database &db = db_.sql();
+  Transaction tx(db);
+  Statement ins = db.prepare(
       "INSERT OR IGNORE INTO sites(id, kind, file, line, function, mangled, flags, parent_loop, loop_size, detail) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const FaultSite &s : catalog.sites()) {
+  for (const FaultSite &s : sites) {
     ins.bind(1, formatSiteId(s.id)).bind(2, siteKindName(s.kind)).bind(3, s.file).bind(4, int64_t(s.line));
     ins.bind(5, s.demangled).bind(6, s.function).bind(7, int64_t(s.flags));
     if (s.parentLoop) ins.bind(8, formatSiteId(s.parentLoop));
@@ -91,8 +83,8 @@ void CampaignStore::upsertSites(const SiteCatalog &catalog) {
 
 std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &tests,
                                                    const std::map<std::string, bool> &instrumented) {
-  Transaction tx(db_);
-  Statement ins = db_.prepare(
+  Transaction tx(db_.sql());
+  Statement ins = db_.sql().prepare(
       "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented) VALUES (?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(name) DO UPDATE SET instrumented = excluded.instrumented");
   for (const TestCase &t : tests) {
@@ -107,7 +99,7 @@ std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &
 
 std::vector<StoredTest> CampaignStore::tests() {
   std::vector<StoredTest> out;
-  Statement q = db_.prepare(
+  Statement q = db_.sql().prepare(
       "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken FROM tests ORDER BY id");
   while (q.step()) {
     StoredTest s;
@@ -127,56 +119,56 @@ std::vector<StoredTest> CampaignStore::tests() {
 }
 
 void CampaignStore::setTestHealth(int64_t testId, bool flaky, bool broken) {
-  db_.prepare("UPDATE tests SET flaky = ?, broken = ? WHERE id = ?").bind(1, flaky ? 1 : 0).bind(2, broken ? 1 : 0).bind(3, testId).run();
+  db_.sql().prepare("UPDATE tests SET flaky = ?, broken = ? WHERE id = ?").bind(1, flaky ? 1 : 0).bind(2, broken ? 1 : 0).bind(3, testId).run();
 }
 
 std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p, int repeats) {
-  Transaction tx(db_);
+  Transaction tx(db_.sql());
   std::string fault = p.fault ? formatSiteId(p.fault) : "", context = p.context ? formatSiteId(p.context) : "";
-  Statement find = db_.prepare(
+  Statement find = db_.sql().prepare(
       "SELECT id FROM experiments WHERE kind = ? AND test_id = ? AND fault = ? AND context = ? AND mode = ? "
       "AND delay_ms = ? AND errno_name = ? AND skip = ?");
   find.bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
   find.bind(8, p.skip);
   if (find.step()) return {find.getInt(0), false};
-  db_.prepare(
+  db_.sql().prepare(
          "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, "
          "reason, score, created_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
       .bind(7, p.errnoName).bind(8, repeats).bind(9, p.allocator).bind(10, p.phase).bind(11, p.reason)
       .bind(12, p.score).bind(13, nowUnix()).bind(14, p.skip)
       .run();
-  int64_t id = db_.lastInsertId();
-  Statement run = db_.prepare("INSERT INTO runs(experiment_id, repeat) VALUES (?, ?)");
+  int64_t id = db_.sql().lastInsertId();
+  Statement run = db_.sql().prepare("INSERT INTO runs(experiment_id, repeat) VALUES (?, ?)");
   for (int r = 0; r < repeats; ++r) run.bind(1, id).bind(2, r).run();
   tx.commit();
   return {id, true};
 }
 
 int64_t CampaignStore::countExperiments(const std::string &kind) {
-  Statement q = db_.prepare("SELECT COUNT(*) FROM experiments WHERE kind = ?");
+  Statement q = db_.sql().prepare("SELECT COUNT(*) FROM experiments WHERE kind = ?");
   q.bind(1, kind);
   q.step();
   return q.getInt(0);
 }
 
 std::vector<std::string> CampaignStore::replanInterruptedRuns() {
-  Transaction tx(db_);
+  Transaction tx(db_.sql());
   std::vector<std::string> handles;
-  Statement q = db_.prepare("SELECT executor_handle FROM runs WHERE state = 'running'");
+  Statement q = db_.sql().prepare("SELECT executor_handle FROM runs WHERE state = 'running'");
   while (q.step()) handles.push_back(q.getText(0));
-  db_.exec("UPDATE runs SET state = 'planned', attempts = attempts + 1, executor_handle = '' WHERE state = 'running'");
+  db_.sql().exec("UPDATE runs SET state = 'planned', attempts = attempts + 1, executor_handle = '' WHERE state = 'running'");
   tx.commit();
   return handles;
 }
 
 void CampaignStore::setExecutorHandle(int64_t runId, const std::string &handle) {
-  db_.prepare("UPDATE runs SET executor_handle = ? WHERE id = ?").bind(1, handle).bind(2, runId).run();
+  db_.sql().prepare("UPDATE runs SET executor_handle = ? WHERE id = ?").bind(1, handle).bind(2, runId).run();
 }
 
 std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
   std::vector<PlannedRun> out;
-  Statement q = db_.prepare(
+  Statement q = db_.sql().prepare(
       "SELECT r.id, r.repeat, e.id, e.test_id, e.fault, e.context, e.mode, e.delay_ms, e.errno_name, e.skip "
       "FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.state = 'planned' AND e.kind = ? "
       "ORDER BY e.id, r.repeat");
@@ -199,44 +191,52 @@ std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
   return out;
 }
 
+std::vector<int64_t> CampaignStore::runIds(int64_t experimentId) {
+  Statement q = db_.sql().prepare("SELECT id FROM runs WHERE experiment_id = ? ORDER BY repeat");
+  q.bind(1, experimentId);
+  std::vector<int64_t> ids;
+  while (q.step()) ids.push_back(q.getInt(0));
+  return ids;
+}
+
 void CampaignStore::markRunning(int64_t runId) {
-  db_.prepare("UPDATE runs SET state = 'running', started_at = ? WHERE id = ? AND state = 'planned'")
+  db_.sql().prepare("UPDATE runs SET state = 'running', started_at = ? WHERE id = ? AND state = 'planned'")
       .bind(1, nowUnix()).bind(2, runId).run();
 }
 
 void CampaignStore::markPlanned(int64_t runId) {
-  db_.prepare("UPDATE runs SET state = 'planned' WHERE id = ? AND state = 'running'").bind(1, runId).run();
+  db_.sql().prepare("UPDATE runs SET state = 'planned' WHERE id = ? AND state = 'running'").bind(1, runId).run();
 }
 
-void CampaignStore::finishRun(int64_t runId, RunState state, const ProcessStatus &status, const std::string &error,
+void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &outcome, const std::string &error,
                               const std::string &tracePath, const TraceSummary *summary) {
-  Transaction tx(db_);
+  Transaction tx(db_.sql());
   // Summaries of an earlier attempt of this run (interrupted mid-ingest) are replaced.
   for (const char *table : {"run_receipts", "run_events", "run_loops", "run_paths"})
-    db_.prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, runId).run();
-  Statement upd = db_.prepare(
+    db_.sql().prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, runId).run();
+  Statement upd = db_.sql().prepare(
       "UPDATE runs SET state = ?, exit_code = ?, signal = ?, outcome = ?, error = ?, finished_at = ?, wall_ms = ?, "
       "trace_path = ?, trace_bytes = ? WHERE id = ?");
   upd.bind(1, runStateName(state));
-  if (status.spawned && !status.timedOut && !status.signal) upd.bind(2, status.exitCode);
+  if (outcome.exitCode) upd.bind(2, *outcome.exitCode);
   else upd.bindNull(2);
-  if (status.signal) upd.bind(3, status.signal);
+  if (outcome.signal) upd.bind(3, *outcome.signal);
   else upd.bindNull(3);
-  upd.bind(4, status.describe()).bind(5, error).bind(6, nowUnix()).bind(7, int64_t(status.wallSeconds * 1000));
+  upd.bind(4, outcome.description).bind(5, error).bind(6, nowUnix()).bind(7, int64_t(outcome.wallSeconds * 1000));
   upd.bind(8, tracePath).bind(9, summary ? int64_t(summary->bytes) : int64_t(0)).bind(10, runId).run();
   if (summary) {
-    db_.prepare("INSERT INTO run_receipts(run_id, armed, fired, fire_count, processes) VALUES (?, ?, ?, ?, ?)")
+    db_.sql().prepare("INSERT INTO run_receipts(run_id, armed, fired, fire_count, processes) VALUES (?, ?, ?, ?, ?)")
         .bind(1, runId).bind(2, summary->armed ? 1 : 0).bind(3, summary->fired ? 1 : 0)
         .bind(4, int64_t(summary->fireCount)).bind(5, int64_t(summary->processes))
         .run();
-    Statement ev = db_.prepare(
+    Statement ev = db_.sql().prepare(
         "INSERT INTO run_events(run_id, site, context, callsig, node, reached, occurred, injected) VALUES (?,?,?,?,?,?,?,?)");
     for (const auto &[key, e] : summary->events) {
       const auto &[site, context, callsig, node] = key;
       ev.bind(1, runId).bind(2, formatSiteId(site)).bind(3, formatSiteId(context)).bind(4, formatSiteId(callsig));
       ev.bind(5, node).bind(6, int64_t(e.reached)).bind(7, int64_t(e.occurred)).bind(8, int64_t(e.injected)).run();
     }
-    Statement lp = db_.prepare(
+    Statement lp = db_.sql().prepare(
         "INSERT INTO run_loops(run_id, loop, callsig, parent_loop, invocations, iterations, histogram) VALUES (?,?,?,?,?,?,?)");
     for (const auto &[key, l] : summary->loops) {
       nlohmann::json hist = nlohmann::json::array();
@@ -244,7 +244,7 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const ProcessStatus
       lp.bind(1, runId).bind(2, formatSiteId(key.first)).bind(3, formatSiteId(key.second)).bind(4, formatSiteId(l.parent));
       lp.bind(5, int64_t(l.invocations)).bind(6, int64_t(l.iterations)).bind(7, hist.dump()).run();
     }
-    Statement pt = db_.prepare(
+    Statement pt = db_.sql().prepare(
         "INSERT INTO run_paths(run_id, loop, callsig, signature, count, decisions) VALUES (?,?,?,?,?,?)");
     for (const auto &[key, p] : summary->paths) {
       const auto &[loop, callsig, sig] = key;
@@ -257,21 +257,50 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const ProcessStatus
   tx.commit();
 }
 
-RunCounts CampaignStore::runCounts(const std::string &kind) {
-  RunCounts c;
-  for (RunState s : {RunState::Planned, RunState::Running, RunState::Done, RunState::Failed, RunState::TimedOut,
-                     RunState::NotFired})
-    c.byState[runStateName(s)] = 0;
-  std::string sql = "SELECT r.state, COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id";
-  if (!kind.empty()) sql += " WHERE e.kind = ?";
-  sql += " GROUP BY r.state";
-  Statement q = db_.prepare(sql);
-  if (!kind.empty()) q.bind(1, kind);
+std::vector<FaultSite> CampaignStore::sites() {
+  std::vector<FaultSite> all;
+  Statement q = db_.sql().prepare(
+      "SELECT id, kind, file, line, function, mangled, flags, loop_size, detail, COALESCE(parent_loop, '') FROM sites");
   while (q.step()) {
-    c.byState[q.getText(0)] = q.getInt(1);
-    c.total += q.getInt(1);
+    FaultSite s;
+    parseSiteId(q.getText(0), s.id);
+    parseSiteKind(q.getText(1), s.kind);
+    s.file = q.getText(2);
+    s.line = static_cast<uint32_t>(q.getInt(3));
+    s.demangled = q.getText(4);
+    s.function = q.getText(5);
+    s.flags = static_cast<uint32_t>(q.getInt(6));
+    s.loopSize = static_cast<uint32_t>(q.getInt(7));
+    s.detail = q.getText(8);
+    if (!q.getText(9).empty()) parseSiteId(q.getText(9), s.parentLoop);
+    all.push_back(std::move(s));
   }
-  return c;
+  return all;
+}
+
+RunState CampaignStore::runState(int64_t runId) {
+  Statement q = db_.sql().prepare("SELECT state FROM runs WHERE id = ?");
+  q.bind(1, runId);
+  if (!q.step()) throw DbError(path() + ": no run " + std::to_string(runId));
+  std::optional<RunState> s = parseRunState(q.getText(0));
+  if (!s) throw DbError(path() + ": run " + std::to_string(runId) + " has an unknown state '" + q.getText(0) + "'");
+  return *s;
+}
+
+std::map<int64_t, std::vector<std::string>> CampaignStore::profileOutcomes() {
+  std::map<int64_t, std::vector<std::string>> outcomes;
+  Statement q = db_.sql().prepare(
+      "SELECT e.test_id, r.state, r.outcome FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+      "WHERE e.kind = 'profile'");
+  while (q.step()) outcomes[q.getInt(0)].push_back(q.getText(1) == "done" ? q.getText(2) : q.getText(1));
+  return outcomes;
+}
+
+RunCounts CampaignStore::runCounts(const std::string &kind) {
+  if (kind.empty()) return countRuns(db_);
+  std::optional<ExperimentKind> k = parseExperimentKind(kind);
+  if (!k) throw DbError(path() + ": no experiment kind '" + kind + "'");
+  return countRuns(db_, *k);
 }
 
 }  // namespace csnake

@@ -1,27 +1,26 @@
 // A thin RAII layer over the SQLite C API: prepared statements with typed binds, and
-// errors as exceptions carrying the database file name.
+// errors as exceptions carrying the database file name. Private to campaigndb/: the rest
+// of csnake reaches the database only through the typed queries of
+// include/csnake/campaigndb/ (this header is not on their include path).
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
-namespace csnake {
+#include "csnake/campaigndb/db_error.h"
 
-class DbError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace csnake {
 
 class Statement;
 
 class Database {
  public:
-  // Opens (creating when `create`) with WAL, foreign keys and a busy timeout, so readers
-  // (status, report) work while the single writer (the campaign) runs.
-  Database(const std::string &path, bool create, bool readOnly = false);
+  // Opens with a busy timeout and extended result codes; no pragma that writes (journal
+  // mode, foreign keys) — CampaignDb decides those once it knows the file is its own.
+  // `uri` is a "file:" URI (read-only fallbacks); errors still name `path`.
+  Database(const std::string &path, int sqliteOpenFlags, const std::string &uri = "");
   ~Database();
   Database(const Database &) = delete;
   Database &operator=(const Database &) = delete;

@@ -3,11 +3,16 @@
 // applied version, so a newer database is refused instead of being misread.
 #pragma once
 
-#include "db/sqlite.h"
+#include "sqlite.h"
 
 namespace csnake {
 
 constexpr int kSchemaVersion = 3;
+
+// PRAGMA application_id of every csnake campaign database ("CSNK"): how a file is known
+// to be ours before anything is written to it. Databases made before it was set (schema
+// 1-3, application_id 0) are recognised by their tables (campaign_db.cpp).
+constexpr int32_t kApplicationId = 0x43534e4b;
 
 // Creates or upgrades the schema (to `target`, default the current version; older targets
 // exist for the migration tests); throws DbError "FILE: schema version N is newer than

@@ -5,8 +5,11 @@
 
 #include <filesystem>
 
-#include "campaign/campaign_store.h"
-#include "db/schema.h"
+#include "csnake/campaigndb/campaign_store.h"
+#include "csnake/trace_summary.h"
+// The database library's own tests look at the stored rows through its private layer.
+#include "schema.h"
+#include "sqlite.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
@@ -30,11 +33,11 @@ TestCase test(const std::string &id) { return {id, "/bin/true", "gtest", {"/bin/
 TEST(CampaignStore, BindsToOneTarget) {
   TempDb t;
   {
-    CampaignStore s(t.path, true);
+    CampaignStore s(t.path, OpenMode::Create);
     s.bindTarget("/build/a");
     s.bindTarget("/build/a");
   }
-  CampaignStore s(t.path, false);
+  CampaignStore s(t.path, OpenMode::ReadWrite);
   try {
     s.bindTarget("/build/b");
     FAIL();
@@ -45,13 +48,13 @@ TEST(CampaignStore, BindsToOneTarget) {
 
 TEST(CampaignStore, RefusesANewerSchema) {
   TempDb t;
-  { CampaignStore s(t.path, true); }
+  { CampaignStore s(t.path, OpenMode::Create); }
   {
-    Database db(t.path, false);
+    Database db(t.path, SQLITE_OPEN_READWRITE);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
   }
   try {
-    CampaignStore s(t.path, false);
+    CampaignStore s(t.path, OpenMode::ReadWrite);
     FAIL();
   } catch (const DbError &e) {
     EXPECT_NE(std::string(e.what()).find("is newer than this csnake supports"), std::string::npos) << e.what();
@@ -61,7 +64,7 @@ TEST(CampaignStore, RefusesANewerSchema) {
 TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
   TempDb t;
   {
-    Database db(t.path, true);
+    Database db(t.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     migrateSchema(db, 2);
     ASSERT_EQ(schemaVersion(db), 2);
     db.exec("INSERT INTO tests(id, name, binary, adapter, argv_json) VALUES (1, 'A.x', '/bin/true', 'gtest', '[]')");
@@ -74,8 +77,8 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
     db.exec("INSERT INTO effects(experiment_id, type, site, evidence) VALUES (7, 'E', '0x1', '{}')");
   }
   {
-    CampaignStore s(t.path, false);  // migrates to the current version
-    Database &db = s.db();
+    CampaignStore s(t.path, OpenMode::ReadWrite);  // migrates to the current version
+    Database &db = s.database().sql();
     EXPECT_EQ(schemaVersion(db), kSchemaVersion);
     auto one = [&](const std::string &sql) {
       Statement q = db.prepare(sql);
@@ -106,13 +109,13 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
     EXPECT_THROW(db.exec("INSERT INTO runs(experiment_id, repeat) VALUES (999, 0)"), DbError);
     EXPECT_THROW(db.exec("DELETE FROM experiments WHERE id = 7"), DbError);
   }
-  CampaignStore again(t.path, false);  // idempotent
-  EXPECT_EQ(schemaVersion(again.db()), kSchemaVersion);
+  CampaignStore again(t.path, OpenMode::ReadWrite);  // idempotent
+  EXPECT_EQ(schemaVersion(again.database().sql()), kSchemaVersion);
 }
 
 TEST(CampaignStore, RefusesARebuiltBinary) {
   TempDb t;
-  CampaignStore s(t.path, true);
+  CampaignStore s(t.path, OpenMode::Create);
   s.recordBinary("/b/tests", "fnv1a64:1", true, 10);
   s.recordBinary("/b/tests", "fnv1a64:1", true, 10);
   EXPECT_THROW(s.recordBinary("/b/tests", "fnv1a64:2", true, 10), DbError);
@@ -120,7 +123,7 @@ TEST(CampaignStore, RefusesARebuiltBinary) {
 
 TEST(CampaignStore, ExperimentsAreDedupedAndPlanTheirRepeats) {
   TempDb t;
-  CampaignStore s(t.path, true);
+  CampaignStore s(t.path, OpenMode::Create);
   auto tests = s.upsertTests({test("A.x"), test("A.y")}, {});
   ASSERT_EQ(tests.size(), 2u);
   ExperimentPlan p;
@@ -148,7 +151,7 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
   TempDb t;
   int64_t doneRun = 0, runningRun = 0;
   {
-    CampaignStore s(t.path, true);
+    CampaignStore s(t.path, OpenMode::Create);
     auto tests = s.upsertTests({test("A.x")}, {});
     ExperimentPlan p;
     p.kind = "profile";
@@ -163,15 +166,15 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
     sum.events[{0x10, 0x20, 0x30, "dn1"}] = {5, 1, 0};
     sum.loops[{0x20, 0x30}] = LoopSummary{0, 2, 40, {{16, 1}, {24, 1}}};
     sum.paths[{0x20, 0x30, 0x99}] = PathSummary{7, {{0x11, 1}, {0x12, 0}}};
-    ProcessStatus st;
-    st.spawned = true;
+    RunOutcome st;
     st.exitCode = 1;
+    st.description = "exit 1";
     s.finishRun(doneRun, RunState::Done, st, "", "/r/trace", &sum);
     s.markRunning(runningRun);
     s.setExecutorHandle(runningRun, "pgid:4242");
     // ... and the campaign is killed here.
   }
-  CampaignStore s(t.path, false);
+  CampaignStore s(t.path, OpenMode::ReadWrite);
   EXPECT_EQ(s.replanInterruptedRuns(), std::vector<std::string>{"pgid:4242"});
   EXPECT_TRUE(s.replanInterruptedRuns().empty());
   RunCounts c = s.runCounts();
@@ -181,18 +184,18 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
   std::vector<PlannedRun> planned = s.plannedRuns("profile");
   ASSERT_EQ(planned.size(), 2u);
   EXPECT_EQ(planned[0].runId, runningRun);
-  Statement q = s.db().prepare("SELECT outcome, exit_code FROM runs WHERE id = ?");
+  Statement q = s.database().sql().prepare("SELECT outcome, exit_code FROM runs WHERE id = ?");
   q.bind(1, doneRun);
   ASSERT_TRUE(q.step());
   EXPECT_EQ(q.getText(0), "exit 1");
   EXPECT_EQ(q.getInt(1), 1);
-  Statement ev = s.db().prepare("SELECT site, context, node, reached, occurred FROM run_events WHERE run_id = ?");
+  Statement ev = s.database().sql().prepare("SELECT site, context, node, reached, occurred FROM run_events WHERE run_id = ?");
   ev.bind(1, doneRun);
   ASSERT_TRUE(ev.step());
   EXPECT_EQ(ev.getText(0), "0x0000000000000010");
   EXPECT_EQ(ev.getText(2), "dn1");
   EXPECT_EQ(ev.getInt(3), 5);
-  Statement lp = s.db().prepare("SELECT iterations, histogram FROM run_loops WHERE run_id = ?");
+  Statement lp = s.database().sql().prepare("SELECT iterations, histogram FROM run_loops WHERE run_id = ?");
   lp.bind(1, doneRun);
   ASSERT_TRUE(lp.step());
   EXPECT_EQ(lp.getInt(0), 40);
@@ -201,7 +204,7 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
 
 TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
   TempDb t;
-  CampaignStore s(t.path, true);
+  CampaignStore s(t.path, OpenMode::Create);
   auto tests = s.upsertTests({test("A.x")}, {});
   ExperimentPlan p;
   p.kind = "profile";
@@ -210,12 +213,12 @@ TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
   int64_t run = s.plannedRuns("profile")[0].runId;
   TraceSummary sum;
   sum.events[{1, 0, 0, ""}] = {1, 0, 0};
-  ProcessStatus st;
-  st.spawned = true;
+  RunOutcome st;
   st.exitCode = 0;
+  st.description = "exit 0";
   s.finishRun(run, RunState::Done, st, "", "", &sum);
   s.finishRun(run, RunState::Done, st, "", "", &sum);
-  Statement q = s.db().prepare("SELECT COUNT(*) FROM run_events");
+  Statement q = s.database().sql().prepare("SELECT COUNT(*) FROM run_events");
   q.step();
   EXPECT_EQ(q.getInt(0), 1);
 }

@@ -1,4 +1,4 @@
-#include "campaign/trace_summary.h"
+#include "csnake/trace_summary.h"
 
 #include <csnake/trace_reader.h>
 

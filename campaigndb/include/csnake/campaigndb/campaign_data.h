@@ -1,5 +1,6 @@
-// What the analyzer reads from a campaign database: experiments with their runs and the
-// runs' trace summaries, keyed by the site-id strings the database stores ("0x" + 16 hex).
+// A campaign database read whole, as the analyzer works on it: experiments with their
+// runs and the runs' trace summaries, keyed by the site-id strings the database stores
+// ("0x" + 16 hex digits, csnake/common/site_id.h). Read by campaign_reader.h.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "stats/statistics.h"
 
-namespace csnake::analyzer {
+namespace csnake {
 
 using SiteRef = std::string;                        // "0x0123..." as stored
 using LoopKey = std::pair<SiteRef, SiteRef>;        // (loop, callsig)
@@ -24,7 +24,7 @@ struct EventData {
 struct LoopData {
   SiteRef parent;  // "" or the zero id when the loop had no enclosing loop
   uint64_t invocations = 0, iterations = 0;
-  stats::Histogram histogram;
+  std::map<uint64_t, uint64_t> histogram;  // iterations per invocation -> count
 };
 
 struct Decision {
@@ -77,4 +77,4 @@ struct CampaignData {
 
 bool isZeroSite(const SiteRef &s);  // "", "0x0000000000000000", "0x0"
 
-}  // namespace csnake::analyzer
+}  // namespace csnake

@@ -1,0 +1,71 @@
+// The analyzer's outputs as stored (effects, edges, cycles and their chains, the analysis
+// summary in meta('analysis')), and read back for `csnake edges`, `csnake cycles` and the
+// report. Writing replaces every earlier output in one transaction, so an analysis is
+// idempotent and a reader never sees half of one.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "csnake/campaigndb/campaign_db.h"
+
+namespace csnake {
+
+struct EdgeRow {
+  int64_t id = 0;
+  std::string cause, causeContext, effect, type;  // site ids as stored; type E, S+, parent_delay
+  nlohmann::json evidence;
+  int64_t tests = 0;  // distinct supporting tests
+};
+
+struct EffectRow {
+  int64_t experimentId = 0;
+  std::string type, site, callsig;
+  nlohmann::json evidence;
+  std::string rule;
+  int64_t edgeId = 0;  // 0 = not part of an edge
+};
+
+// One chain the search found; the first chain of a cycle group is its representative.
+struct ChainRow {
+  std::string canonical;
+  bool representative = false;
+  int64_t length = 0, delays = 0, tests = 0;
+  std::vector<int64_t> edges;
+  std::string verdict;
+  nlohmann::json evidence;
+};
+
+struct CycleRow {
+  std::string canonical, collapseKey, verdict;
+  int64_t length = 0, delays = 0, tests = 0, alternatives = 0, rank = 0;
+  std::vector<int64_t> edges;
+  nlohmann::json evidence;
+  std::vector<ChainRow> chains;  // the representative first
+};
+
+struct AnalysisRows {
+  std::vector<EdgeRow> edges;
+  std::vector<EffectRow> effects;
+  std::vector<CycleRow> cycles;
+  std::string summaryJson;
+};
+
+void replaceAnalysis(CampaignDb &db, const AnalysisRows &rows);
+
+// Whether the database holds an analysis, and runs at all (what `edges` / `cycles` need).
+bool hasAnalysis(CampaignDb &db);
+int64_t countRunsTotal(CampaignDb &db);
+
+struct StoredCycleRow {
+  int64_t id = 0, rank = 0, length = 0, delays = 0, tests = 0, alternatives = 0;
+  std::string canonical, verdict;
+  nlohmann::json edges, evidence;  // as stored (null when unreadable)
+};
+
+std::vector<EdgeRow> storedEdges(CampaignDb &db);          // by id
+std::vector<StoredCycleRow> storedCycles(CampaignDb &db);  // by rank
+
+}  // namespace csnake

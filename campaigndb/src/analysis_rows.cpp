@@ -1,0 +1,97 @@
+#include "csnake/campaigndb/analysis_rows.h"
+
+#include "sqlite.h"
+
+namespace csnake {
+
+void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
+  Database &db = cdb.sql();
+  Transaction tx(db);
+  for (const char *t : {"chains", "cycles", "effects", "edges"}) db.exec(std::string("DELETE FROM ") + t);
+  Statement ie = db.prepare(
+      "INSERT INTO edges(id, cause, cause_context, effect, type, evidence, tests) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const EdgeRow &e : rows.edges) {
+    ie.bind(1, e.id).bind(2, e.cause).bind(3, e.causeContext).bind(4, e.effect).bind(5, e.type);
+    ie.bind(6, e.evidence.dump()).bind(7, e.tests).run();
+  }
+  Statement ix = db.prepare(
+      "INSERT INTO effects(experiment_id, type, site, callsig, evidence, rule, edge_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const EffectRow &f : rows.effects) {
+    ix.bind(1, f.experimentId).bind(2, f.type).bind(3, f.site).bind(4, f.callsig);
+    ix.bind(5, f.evidence.dump()).bind(6, f.rule).bind(7, f.edgeId).run();
+  }
+  Statement ic = db.prepare(
+      "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, collapse_key, alternatives, rank) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement ih = db.prepare(
+      "INSERT INTO chains(cycle_id, canonical, representative, length, delays, edges, verdict, tests, evidence) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const CycleRow &c : rows.cycles) {
+    ic.bind(1, c.canonical).bind(2, c.length).bind(3, c.delays).bind(4, nlohmann::json(c.edges).dump());
+    ic.bind(5, c.verdict).bind(6, c.evidence.dump()).bind(7, c.tests);
+    ic.bind(8, c.collapseKey).bind(9, c.alternatives).bind(10, c.rank).run();
+    int64_t cycleId = db.lastInsertId();
+    for (const ChainRow &h : c.chains) {
+      ih.bind(1, cycleId).bind(2, h.canonical).bind(3, h.representative ? 1 : 0).bind(4, h.length).bind(5, h.delays);
+      ih.bind(6, nlohmann::json(h.edges).dump()).bind(7, h.verdict).bind(8, h.tests);
+      ih.bind(9, h.evidence.dump()).run();
+    }
+  }
+  db.prepare("INSERT INTO meta(key, value) VALUES ('analysis', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, rows.summaryJson)
+      .run();
+  tx.commit();
+}
+
+bool hasAnalysis(CampaignDb &cdb) {
+  // The analyzer's tables came with schema 2; an older database was never analysed.
+  if (cdb.schemaVersion() < 2) return false;
+  Statement q = cdb.sql().prepare("SELECT COUNT(*) FROM meta WHERE key = 'analysis'");
+  return q.step() && q.getInt(0) > 0;
+}
+
+int64_t countRunsTotal(CampaignDb &cdb) {
+  Statement q = cdb.sql().prepare("SELECT COUNT(*) FROM runs");
+  return q.step() ? q.getInt(0) : 0;
+}
+
+std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
+  std::vector<EdgeRow> out;
+  Statement q = cdb.sql().prepare("SELECT id, cause, cause_context, effect, type, tests, evidence FROM edges ORDER BY id");
+  while (q.step()) {
+    EdgeRow e;
+    e.id = q.getInt(0);
+    e.cause = q.getText(1);
+    e.causeContext = q.getText(2);
+    e.effect = q.getText(3);
+    e.type = q.getText(4);
+    e.tests = q.getInt(5);
+    e.evidence = nlohmann::json::parse(q.getText(6), nullptr, false);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<StoredCycleRow> storedCycles(CampaignDb &cdb) {
+  std::vector<StoredCycleRow> out;
+  Statement q = cdb.sql().prepare(
+      "SELECT id, rank, canonical, length, delays, edges, verdict, tests, alternatives, evidence FROM cycles "
+      "ORDER BY rank");
+  while (q.step()) {
+    StoredCycleRow c;
+    c.id = q.getInt(0);
+    c.rank = q.getInt(1);
+    c.canonical = q.getText(2);
+    c.length = q.getInt(3);
+    c.delays = q.getInt(4);
+    c.edges = nlohmann::json::parse(q.getText(5), nullptr, false);
+    c.verdict = q.getText(6);
+    c.tests = q.getInt(7);
+    c.alternatives = q.getInt(8);
+    c.evidence = nlohmann::json::parse(q.getText(9), nullptr, false);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace csnake
