@@ -168,7 +168,7 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
   CampaignData data = loadCampaign(db);
   bool any = false;
   for (const ExperimentData &e : data.experiments)
-    for (const RunData &r : e.runs) any |= r.state != "planned" && r.state != "running";
+    for (const RunData &r : e.runs) any |= isFinal(r.state);
   if (!any) throw std::runtime_error(db.path() + ": no finished runs to analyse (run `csnake campaign` first)");
   AnalysisResult r = analyze(data, opts);
   AnalysisOutputs out;

@@ -331,9 +331,9 @@ std::map<SiteRef, uint32_t> CompatChecker::invariantsAt(const ExperimentData &x,
     if (std::find(runs.begin(), runs.end(), r.id) != runs.end()) collect(r);
   bool profiled = false;
   for (const ExperimentData &p : data_.experiments)
-    if (p.kind == "profile" && p.testId == x.testId)
+    if (p.kind == ExperimentKind::Profile && p.testId == x.testId)
       for (const RunData &r : p.runs)
-        if (r.state == "done") {
+        if (r.state == RunState::Done) {
           collect(r);
           profiled = true;
         }

@@ -271,7 +271,7 @@ std::vector<Effect> EffectDetector::detectAll(std::vector<ExperimentVerdict> &ve
   // when several exist).
   std::map<int64_t, ProfileBaseline> baselines;
   for (const ExperimentData &e : data_.experiments) {
-    if (e.kind != "profile") continue;
+    if (e.kind != ExperimentKind::Profile) continue;
     RunSelection sel = selectRuns(e, false);
     auto it = baselines.find(e.testId);
     if (it == baselines.end() || it->second.repeats() < sel.usable.size())
@@ -280,7 +280,7 @@ std::vector<Effect> EffectDetector::detectAll(std::vector<ExperimentVerdict> &ve
   static const ProfileBaseline kNone;
   std::vector<Effect> all;
   for (const ExperimentData &e : data_.experiments) {
-    if (e.kind != "injection") continue;
+    if (e.kind != ExperimentKind::Injection) continue;
     auto it = baselines.find(e.testId);
     ExperimentVerdict v;
     std::vector<Effect> fx = detect(e, it == baselines.end() ? kNone : it->second, v);

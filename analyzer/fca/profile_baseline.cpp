@@ -11,15 +11,15 @@ std::vector<int64_t> RunSelection::ids() const {
 RunSelection selectRuns(const ExperimentData &e, bool useTimedOut) {
   RunSelection s;
   for (const RunData &r : e.runs) {
-    if (r.state == "done") {
+    if (r.state == RunState::Done) {
       if (r.hasSummary) s.usable.push_back(&r);
       else ++s.noSummary;
-    } else if (r.state == "timed_out") {
+    } else if (r.state == RunState::TimedOut) {
       ++s.timedOut;
       if (useTimedOut && r.hasSummary) s.usable.push_back(&r);
-    } else if (r.state == "not_fired") {
+    } else if (r.state == RunState::NotFired) {
       ++s.notFired;
-    } else if (r.state == "failed") {
+    } else if (r.state == RunState::Failed) {
       ++s.failed;
     } else {
       ++s.incomplete;  // planned / running: the campaign has not finished them

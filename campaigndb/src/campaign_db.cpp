@@ -13,11 +13,6 @@ namespace csnake {
 
 namespace {
 
-int64_t scalar(Database &db, const char *sql) {
-  Statement q = db.prepare(sql);
-  return q.step() ? q.getInt(0) : 0;
-}
-
 bool hasTable(Database &db, const char *name) {
   Statement q = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   q.bind(1, name);
@@ -30,8 +25,8 @@ enum class FileKind { Empty, Ours, Foreign };
 FileKind classify(Database &db, const std::string &path) {
   int64_t appId = 0, objects = 0;
   try {
-    appId = scalar(db, "PRAGMA application_id");
-    objects = scalar(db, "SELECT COUNT(*) FROM sqlite_master");
+    appId = db.queryInt("PRAGMA application_id");
+    objects = db.queryInt("SELECT COUNT(*) FROM sqlite_master");
   } catch (const DbError &) {
     // The bytes are not an SQLite database at all; other errors (locking, a -shm that
     // cannot be made) are passed on as they are.
@@ -41,9 +36,9 @@ FileKind classify(Database &db, const std::string &path) {
   }
   if (appId == kApplicationId) return FileKind::Ours;
   if (appId != 0) return FileKind::Foreign;
-  if (objects == 0 && scalar(db, "PRAGMA user_version") == 0) return FileKind::Empty;
+  if (objects == 0 && db.queryInt("PRAGMA user_version") == 0) return FileKind::Empty;
   // Made before the application id was set: schema 1-3 with csnake's own tables.
-  int64_t version = scalar(db, "PRAGMA user_version");
+  int64_t version = db.queryInt("PRAGMA user_version");
   if (version >= 1 && version <= 3 && hasTable(db, "meta") && hasTable(db, "experiments") && hasTable(db, "runs") &&
       hasTable(db, "sites"))
     return FileKind::Ours;
@@ -95,7 +90,7 @@ CampaignDb::CampaignDb(const std::string &path, OpenMode mode) : path_(path), mo
   db_->exec("PRAGMA synchronous = NORMAL");
   db_->exec("PRAGMA foreign_keys = ON");
   migrateSchema(*db_);
-  if (scalar(*db_, "PRAGMA application_id") != kApplicationId)
+  if (db_->queryInt("PRAGMA application_id") != kApplicationId)
     db_->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   version_ = kSchemaVersion;
 }
@@ -119,7 +114,7 @@ int64_t CampaignDb::countRows(Table table) {
     case Table::Cycles: name = "cycles"; break;
     case Table::Chains: name = "chains"; break;
   }
-  return scalar(*db_, (std::string("SELECT COUNT(*) FROM ") + name).c_str());
+  return db_->queryInt((std::string("SELECT COUNT(*) FROM ") + name).c_str());
 }
 
 std::string CampaignDb::meta(const std::string &key) {

@@ -51,7 +51,7 @@ CampaignData loadCampaign(CampaignDb &cdb) {
     while (q.step()) {
       ExperimentData e;
       e.id = q.getInt(0);
-      e.kind = q.getText(1);
+      e.kind = parseExperimentKind(q.getText(1)).value_or(ExperimentKind::Profile);
       e.testId = q.getInt(2);
       e.fault = q.getText(3);
       e.context = q.getText(4);
@@ -74,7 +74,7 @@ CampaignData loadCampaign(CampaignDb &cdb) {
       RunData r;
       r.id = q.getInt(0);
       r.repeat = static_cast<int>(q.getInt(2));
-      r.state = q.getText(3);
+      r.state = parseRunState(q.getText(3)).value_or(RunState::Failed);
       r.hasSummary = q.getInt(4) != 0;
       r.fired = q.getInt(5) != 0;
       d.experiments[it->second].runs.push_back(std::move(r));

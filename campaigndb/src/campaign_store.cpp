@@ -128,13 +128,13 @@ std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p
   Statement find = db_.sql().prepare(
       "SELECT id FROM experiments WHERE kind = ? AND test_id = ? AND fault = ? AND context = ? AND mode = ? "
       "AND delay_ms = ? AND errno_name = ? AND skip = ?");
-  find.bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
+  find.bind(1, experimentKindName(p.kind)).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
   find.bind(8, p.skip);
   if (find.step()) return {find.getInt(0), false};
   db_.sql().prepare(
          "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, "
          "reason, score, created_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, p.kind).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
+      .bind(1, experimentKindName(p.kind)).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
       .bind(7, p.errnoName).bind(8, repeats).bind(9, p.allocator).bind(10, p.phase).bind(11, p.reason)
       .bind(12, p.score).bind(13, nowUnix()).bind(14, p.skip)
       .run();
@@ -145,9 +145,9 @@ std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p
   return {id, true};
 }
 
-int64_t CampaignStore::countExperiments(const std::string &kind) {
+int64_t CampaignStore::countExperiments(ExperimentKind kind) {
   Statement q = db_.sql().prepare("SELECT COUNT(*) FROM experiments WHERE kind = ?");
-  q.bind(1, kind);
+  q.bind(1, experimentKindName(kind));
   q.step();
   return q.getInt(0);
 }
@@ -166,13 +166,13 @@ void CampaignStore::setExecutorHandle(int64_t runId, const std::string &handle) 
   db_.sql().prepare("UPDATE runs SET executor_handle = ? WHERE id = ?").bind(1, handle).bind(2, runId).run();
 }
 
-std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
+std::vector<PlannedRun> CampaignStore::plannedRuns(ExperimentKind kind) {
   std::vector<PlannedRun> out;
   Statement q = db_.sql().prepare(
       "SELECT r.id, r.repeat, e.id, e.test_id, e.fault, e.context, e.mode, e.delay_ms, e.errno_name, e.skip "
       "FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.state = 'planned' AND e.kind = ? "
       "ORDER BY e.id, r.repeat");
-  q.bind(1, kind);
+  q.bind(1, experimentKindName(kind));
   while (q.step()) {
     PlannedRun r;
     r.runId = q.getInt(0);
@@ -180,8 +180,8 @@ std::vector<PlannedRun> CampaignStore::plannedRuns(const std::string &kind) {
     r.experimentId = q.getInt(2);
     r.testId = r.plan.testId = q.getInt(3);
     r.plan.kind = kind;
-    if (!q.getText(4).empty()) parseSiteId(q.getText(4), r.plan.fault);
-    if (!q.getText(5).empty()) parseSiteId(q.getText(5), r.plan.context);
+    r.plan.fault = q.getSiteId(4);
+    r.plan.context = q.getSiteId(5);
     r.plan.mode = q.getText(6);
     r.plan.delayMs = static_cast<int>(q.getInt(7));
     r.plan.errnoName = q.getText(8);
@@ -263,7 +263,7 @@ std::vector<FaultSite> CampaignStore::sites() {
       "SELECT id, kind, file, line, function, mangled, flags, loop_size, detail, COALESCE(parent_loop, '') FROM sites");
   while (q.step()) {
     FaultSite s;
-    parseSiteId(q.getText(0), s.id);
+    s.id = q.getSiteId(0);
     parseSiteKind(q.getText(1), s.kind);
     s.file = q.getText(2);
     s.line = static_cast<uint32_t>(q.getInt(3));
@@ -272,7 +272,7 @@ std::vector<FaultSite> CampaignStore::sites() {
     s.flags = static_cast<uint32_t>(q.getInt(6));
     s.loopSize = static_cast<uint32_t>(q.getInt(7));
     s.detail = q.getText(8);
-    if (!q.getText(9).empty()) parseSiteId(q.getText(9), s.parentLoop);
+    s.parentLoop = q.getSiteId(9);
     all.push_back(std::move(s));
   }
   return all;
@@ -294,13 +294,6 @@ std::map<int64_t, std::vector<std::string>> CampaignStore::profileOutcomes() {
       "WHERE e.kind = 'profile'");
   while (q.step()) outcomes[q.getInt(0)].push_back(q.getText(1) == "done" ? q.getText(2) : q.getText(1));
   return outcomes;
-}
-
-RunCounts CampaignStore::runCounts(const std::string &kind) {
-  if (kind.empty()) return countRuns(db_);
-  std::optional<ExperimentKind> k = parseExperimentKind(kind);
-  if (!k) throw DbError(path() + ": no experiment kind '" + kind + "'");
-  return countRuns(db_, *k);
 }
 
 }  // namespace csnake

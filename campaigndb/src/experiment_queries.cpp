@@ -13,8 +13,8 @@ std::vector<InjectionExperimentRow> injectionExperiments(CampaignDb &db) {
     InjectionExperimentRow r;
     r.id = q.getInt(0);
     r.testId = q.getInt(1);
-    parseSiteId(q.getText(2), r.fault);
-    if (!q.getText(3).empty()) parseSiteId(q.getText(3), r.context);
+    r.fault = q.getSiteId(2);
+    r.context = q.getSiteId(3);
     r.delayMs = static_cast<int>(q.getInt(4));
     r.phase = q.getText(5);
     out.push_back(std::move(r));

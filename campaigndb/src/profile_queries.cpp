@@ -7,16 +7,6 @@
 
 namespace csnake {
 
-namespace {
-
-uint64_t idOf(const std::string &text) {
-  uint64_t v = 0;
-  parseSiteId(text, v);
-  return v;
-}
-
-}  // namespace
-
 std::vector<ProfileFaultReach> profileFaultReaches(CampaignDb &db) {
   std::vector<ProfileFaultReach> out;
   Statement q = db.sql().prepare(
@@ -24,7 +14,7 @@ std::vector<ProfileFaultReach> profileFaultReaches(CampaignDb &db) {
       "JOIN runs r ON r.id = ev.run_id JOIN experiments e ON e.id = r.experiment_id "
       "WHERE e.kind = 'profile' AND r.state = 'done' AND ev.reached > 0 GROUP BY e.test_id, ev.site, ev.context");
   while (q.step())
-    out.push_back({q.getInt(0), idOf(q.getText(1)), idOf(q.getText(2)), static_cast<int>(q.getInt(3)),
+    out.push_back({q.getInt(0), q.getSiteId(1), q.getSiteId(2), static_cast<int>(q.getInt(3)),
                    static_cast<uint64_t>(q.getInt(4))});
   return out;
 }
@@ -36,7 +26,7 @@ std::vector<ProfileLoopIterations> profileLoopIterations(CampaignDb &db) {
       "JOIN runs r ON r.id = l.run_id JOIN experiments e ON e.id = r.experiment_id "
       "WHERE e.kind = 'profile' AND r.state = 'done' AND l.iterations > 0 GROUP BY e.test_id, l.loop");
   while (q.step())
-    out.push_back({q.getInt(0), idOf(q.getText(1)), static_cast<int>(q.getInt(2)), static_cast<uint64_t>(q.getInt(3))});
+    out.push_back({q.getInt(0), q.getSiteId(1), static_cast<int>(q.getInt(2)), static_cast<uint64_t>(q.getInt(3))});
   return out;
 }
 
@@ -45,7 +35,7 @@ std::vector<ProfileLoopSignature> profileLoopSignatures(CampaignDb &db) {
   Statement q = db.sql().prepare(
       "SELECT DISTINCT e.test_id, p.loop, p.signature FROM run_paths p JOIN runs r ON r.id = p.run_id "
       "JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND r.state = 'done'");
-  while (q.step()) out.push_back({q.getInt(0), idOf(q.getText(1)), idOf(q.getText(2))});
+  while (q.step()) out.push_back({q.getInt(0), q.getSiteId(1), q.getSiteId(2)});
   return out;
 }
 

@@ -9,12 +9,6 @@ namespace csnake {
 
 namespace {
 
-uint64_t idOf(const std::string &text) {
-  uint64_t v = 0;
-  parseSiteId(text, v);
-  return v;
-}
-
 TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &receipt) {
   TraceSummary s;
   s.armed = receipt.getInt(0) != 0;
@@ -25,18 +19,18 @@ TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &r
   Statement ev = db.prepare("SELECT site, context, callsig, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
   ev.bind(1, runId);
   while (ev.step())
-    s.events[{idOf(ev.getText(0)), idOf(ev.getText(1)), idOf(ev.getText(2)), ev.getText(3)}] = {
+    s.events[{ev.getSiteId(0), ev.getSiteId(1), ev.getSiteId(2), ev.getText(3)}] = {
         static_cast<uint64_t>(ev.getInt(4)), static_cast<uint64_t>(ev.getInt(5)), static_cast<uint64_t>(ev.getInt(6))};
   Statement lp = db.prepare(
       "SELECT loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops WHERE run_id = ?");
   lp.bind(1, runId);
   while (lp.step()) {
     LoopSummary l;
-    l.parent = idOf(lp.getText(2));
+    l.parent = lp.getSiteId(2);
     l.invocations = static_cast<uint64_t>(lp.getInt(3));
     l.iterations = static_cast<uint64_t>(lp.getInt(4));
     for (const auto &b : nlohmann::json::parse(lp.getText(5))) l.histogram[b[0].get<uint64_t>()] = b[1].get<uint64_t>();
-    s.loops[{idOf(lp.getText(0)), idOf(lp.getText(1))}] = std::move(l);
+    s.loops[{lp.getSiteId(0), lp.getSiteId(1)}] = std::move(l);
   }
   Statement ps = db.prepare("SELECT loop, callsig, signature, count, decisions FROM run_paths WHERE run_id = ?");
   ps.bind(1, runId);
@@ -44,8 +38,8 @@ TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &r
     PathSummary path;
     path.count = static_cast<uint64_t>(ps.getInt(3));
     for (const auto &d : nlohmann::json::parse(ps.getText(4)))
-      path.decisions.emplace_back(idOf(d[0].get<std::string>()), d[1].get<uint32_t>());
-    s.paths[{idOf(ps.getText(0)), idOf(ps.getText(1)), idOf(ps.getText(2))}] = std::move(path);
+      path.decisions.emplace_back(parseSiteId(d[0].get<std::string>()).value_or(0), d[1].get<uint32_t>());
+    s.paths[{ps.getSiteId(0), ps.getSiteId(1), ps.getSiteId(2)}] = std::move(path);
   }
   return s;
 }
@@ -71,7 +65,7 @@ std::optional<RecordedRunRow> findFinishedRun(CampaignDb &cdb, const std::string
                   "e.context = ? AND e.mode = ? AND e.delay_ms = ? AND e.errno_name = ? AND r.repeat = ? AND r.state NOT "
                   "IN ('planned', 'running') AND ") +
       (hasSkip ? "e.skip = ?" : "? = 0"));
-  q.bind(1, testName).bind(2, p.kind).bind(3, p.fault ? formatSiteId(p.fault) : "");
+  q.bind(1, testName).bind(2, experimentKindName(p.kind)).bind(3, p.fault ? formatSiteId(p.fault) : "");
   q.bind(4, p.context ? formatSiteId(p.context) : "").bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName).bind(8, repeat);
   q.bind(9, p.skip);
   if (!q.step()) return std::nullopt;
@@ -84,7 +78,7 @@ std::optional<RecordedRunRow> findFinishedRun(CampaignDb &cdb, const std::string
   if (!q.isNull(5)) out.wallMs = q.getInt(5);
   Statement rc = db.prepare("SELECT armed, fired, fire_count, processes FROM run_receipts WHERE run_id = ?");
   rc.bind(1, runId);
-  if (rc.step()) out.summary = readSummary(db, runId, p.kind == "injection", rc);
+  if (rc.step()) out.summary = readSummary(db, runId, p.kind == ExperimentKind::Injection, rc);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "sqlite.h"
 
+#include "csnake/common/site_id.h"
+
 namespace csnake {
 
 Database::Database(const std::string &path, int flags, const std::string &uri) : path_(path) {
@@ -28,6 +30,16 @@ void Database::exec(const std::string &sql) {
     sqlite3_free(err);
     throw DbError(path_ + ": " + msg);
   }
+}
+
+int64_t Database::queryInt(const std::string &sql) {
+  Statement q = prepare(sql);
+  return q.step() ? q.getInt(0) : 0;
+}
+
+double Database::queryReal(const std::string &sql) {
+  Statement q = prepare(sql);
+  return q.step() && !q.isNull(0) ? q.getDouble(0) : 0;
 }
 
 Statement Database::prepare(const std::string &sql) { return Statement(*this, sql); }
@@ -90,6 +102,12 @@ std::string Statement::getText(int c) const {
   const unsigned char *t = sqlite3_column_text(stmt_, c);
   return t ? std::string(reinterpret_cast<const char *>(t), sqlite3_column_bytes(stmt_, c)) : std::string();
 }
+uint64_t Statement::getSiteId(int c) const {
+  uint64_t v = 0;
+  parseSiteId(getText(c), v);
+  return v;
+}
+
 bool Statement::isNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
 }  // namespace csnake

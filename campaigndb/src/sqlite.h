@@ -26,6 +26,9 @@ class Database {
   Database &operator=(const Database &) = delete;
 
   void exec(const std::string &sql);
+  // The first column of the first row (0 when there is no row or it is NULL).
+  int64_t queryInt(const std::string &sql);
+  double queryReal(const std::string &sql);
   Statement prepare(const std::string &sql);
   int64_t lastInsertId() const;
   int changes() const;
@@ -71,6 +74,7 @@ class Statement {
   int64_t getInt(int col) const;
   double getDouble(int col) const;
   std::string getText(int col) const;
+  uint64_t getSiteId(int col) const;  // a site id stored as text; 0 when empty or malformed
   bool isNull(int col) const;
 
  private:

@@ -14,10 +14,10 @@
 #include <set>
 #include <thread>
 
-#include "campaign/allocator.h"
+#include "allocation/allocator.h"
 #include "csnake/campaigndb/campaign_store.h"
 #include "campaign/injection_point.h"
-#include "campaign/profile_index.h"
+#include "allocation/profile_index.h"
 #include "campaign/progress_reporter.h"
 #include "campaign/replay_source.h"
 #include "discovery/test_discovery.h"
@@ -91,7 +91,7 @@ class Campaign {
 
  private:
   enum class PhaseEnd { Finished, Interrupted, OutOfTime };
-  PhaseEnd executeRuns(const std::string &kind, const std::map<int64_t, StoredTest> &tests);
+  PhaseEnd executeRuns(ExperimentKind kind, const std::map<int64_t, StoredTest> &tests);
   void ingest(CampaignStore &store, const PlannedRun &run, const RunResult &result);
   void assessTestHealth(const std::map<int64_t, StoredTest> &tests);
   bool outOfTime() const {
@@ -170,7 +170,7 @@ int Campaign::run() {
   for (auto &[id, t] : byId) {
     if (!t.instrumented) continue;
     ExperimentPlan p;
-    p.kind = "profile";
+    p.kind = ExperimentKind::Profile;
     p.testId = id;
     p.phase = "profile";
     p.reason = "profile: learn what the test does without faults";
@@ -181,7 +181,7 @@ int Campaign::run() {
       if (int recorded = replay_->profileRepeats(t.test.id); recorded > 0 && recorded < n) n = recorded;
     store_->ensureExperiment(p, n);
   }
-  PhaseEnd end = executeRuns("profile", byId);
+  PhaseEnd end = executeRuns(ExperimentKind::Profile, byId);
   if (end != PhaseEnd::Finished) return end == PhaseEnd::Interrupted ? 130 : 0;
   assessTestHealth(byId);
   for (auto &[id, t] : byId)
@@ -206,11 +206,11 @@ int Campaign::run() {
   // found so far), then the allocator's next batch, until the budget is spent or the
   // policy has nothing new.
   for (;;) {
-    end = executeRuns("injection", byId);
+    end = executeRuns(ExperimentKind::Injection, byId);
     if (end == PhaseEnd::Interrupted) return 130;
     if (end == PhaseEnd::OutOfTime) break;
     if (opts_.analyze && allocator->usesAnalysis()) opts_.analyze(store_->database());
-    int64_t used = store_->runCounts("injection").total;
+    int64_t used = store_->runCounts(ExperimentKind::Injection).total;
     int64_t room = (opts_.budgetRuns - used) / opts_.repeats;
     if (room <= 0) break;
     int64_t added = 0;
@@ -229,11 +229,11 @@ int Campaign::run() {
   return 0;
 }
 
-Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map<int64_t, StoredTest> &tests) {
+Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int64_t, StoredTest> &tests) {
   std::vector<PlannedRun> queue = store_->plannedRuns(kind);
   RunCounts before = store_->runCounts(kind);
   int64_t finished = before.total - before.byState["planned"] - before.byState["running"];
-  progress_.startPhase(kind, before.total, finished);
+  progress_.startPhase(experimentKindName(kind), before.total, finished);
   int64_t failed = before.byState["failed"], timedOut = before.byState["timed_out"], notFired = before.byState["not_fired"];
   LocalPoolOptions popts;
   popts.workers = opts_.jobs > 0 ? static_cast<size_t>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
@@ -281,7 +281,7 @@ Campaign::PhaseEnd Campaign::executeRuns(const std::string &kind, const std::map
       spec.cwd = t->second.test.cwd;
       spec.timeoutSeconds = opts_.runTimeoutSeconds;
       spec.runDir = opts_.resultsDir + "/run-" + std::to_string(r.runId);
-      if (kind == "injection") spec.planJson = planJson(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
+      if (kind == ExperimentKind::Injection) spec.planJson = planJson(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
       store_->markRunning(r.runId);
       inFlight[r.runId] = r;
       std::string handle = pool.submit(spec);
@@ -328,7 +328,7 @@ void Campaign::ingest(CampaignStore &store, const PlannedRun &run, const RunResu
     }
     if (st.timedOut) state = RunState::TimedOut;
     else if (!summary) state = RunState::Failed;
-    else if (run.plan.kind == "injection" && !summary->fired) state = RunState::NotFired;
+    else if (run.plan.kind == ExperimentKind::Injection && !summary->fired) state = RunState::NotFired;
   }
   if (!error.empty() && state != RunState::Failed) error = "trace: " + error;
   std::string tracePath;

@@ -17,7 +17,7 @@ const char *injectAtName(InjectAt at) { return at == InjectAt::First ? "first" :
 
 InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &p, InjectAt at) {
   InjectionPoint out;
-  if (at == InjectAt::First || p.kind != "injection" || !p.fault) return out;
+  if (at == InjectAt::First || p.kind != ExperimentKind::Injection || !p.fault) return out;
   for (int64_t n : profileOpportunitiesPerRun(db, p.testId, p.fault, p.context, p.delayMs > 0)) {
     out.minReaches = out.profileRuns == 0 ? n : std::min(out.minReaches, n);
     ++out.profileRuns;
@@ -34,7 +34,7 @@ InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &p, InjectAt 
 }
 
 void applyInjectionPoint(CampaignDb &db, ExperimentPlan &p, InjectAt at) {
-  if (p.kind != "injection") return;
+  if (p.kind != ExperimentKind::Injection) return;
   InjectionPoint ip = injectionPoint(db, p, at);
   p.skip = ip.skip;
   if (at == InjectAt::First) return;

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "analysis.h"
-#include "campaign/allocator.h"
+#include "allocation/allocator.h"
 #include "campaign/campaign_runner.h"
 #include "cli/arg_parser.h"
 #include "commands.h"

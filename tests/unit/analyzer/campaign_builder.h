@@ -107,7 +107,7 @@ class CampaignBuilder {
 
   int64_t profile(const std::string &testName, std::vector<RunSpec> runs) {
     ExperimentPlan p;
-    p.kind = "profile";
+    p.kind = ExperimentKind::Profile;
     p.testId = test(testName);
     return record(p, std::move(runs));
   }
@@ -115,7 +115,7 @@ class CampaignBuilder {
   int64_t inject(const std::string &testName, uint64_t fault, uint64_t context, std::vector<RunSpec> runs,
                  int delayMs = 0) {
     ExperimentPlan p;
-    p.kind = "injection";
+    p.kind = ExperimentKind::Injection;
     p.testId = test(testName);
     p.fault = fault;
     p.context = context;

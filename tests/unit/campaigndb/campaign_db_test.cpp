@@ -61,13 +61,13 @@ void makeCampaign(const std::string &path) {
     s.bindTarget("/build");
     auto tests = s.upsertTests({{"A.x", "/bin/true", "gtest", {"/bin/true"}, "", {}}}, {});
     ExperimentPlan p;
-    p.kind = "profile";
+    p.kind = ExperimentKind::Profile;
     p.testId = tests[0].id;
     s.ensureExperiment(p, 1);
     RunOutcome o;
     o.exitCode = 0;
     o.description = "exit 0";
-    s.finishRun(s.plannedRuns("profile")[0].runId, RunState::Done, o, "", "", nullptr);
+    s.finishRun(s.plannedRuns(ExperimentKind::Profile)[0].runId, RunState::Done, o, "", "", nullptr);
   }
   Database db(path, SQLITE_OPEN_READWRITE);
   db.exec("PRAGMA journal_mode = DELETE");

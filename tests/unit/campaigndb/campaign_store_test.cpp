@@ -101,7 +101,7 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
     auto [id, fresh] = s.ensureExperiment(p, 1);
     EXPECT_TRUE(fresh);
     EXPECT_NE(id, 7);
-    std::vector<PlannedRun> planned = s.plannedRuns("injection");
+    std::vector<PlannedRun> planned = s.plannedRuns(ExperimentKind::Injection);
     ASSERT_EQ(planned.size(), 2u);
     EXPECT_EQ(planned[0].plan.skip, 0);
     EXPECT_EQ(planned[1].plan.skip, 5);
@@ -137,10 +137,10 @@ TEST(CampaignStore, ExperimentsAreDedupedAndPlanTheirRepeats) {
   EXPECT_FALSE(again.second);
   p.delayMs = 500;  // another plan
   EXPECT_TRUE(s.ensureExperiment(p, 3).second);
-  RunCounts c = s.runCounts("injection");
+  RunCounts c = s.runCounts(ExperimentKind::Injection);
   EXPECT_EQ(c.total, 6);
   EXPECT_EQ(c.byState["planned"], 6);
-  std::vector<PlannedRun> planned = s.plannedRuns("injection");
+  std::vector<PlannedRun> planned = s.plannedRuns(ExperimentKind::Injection);
   ASSERT_EQ(planned.size(), 6u);
   EXPECT_EQ(planned[0].plan.fault, 0xabcu);
   EXPECT_EQ(planned[0].plan.mode, "once");
@@ -154,10 +154,10 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
     CampaignStore s(t.path, OpenMode::Create);
     auto tests = s.upsertTests({test("A.x")}, {});
     ExperimentPlan p;
-    p.kind = "profile";
+    p.kind = ExperimentKind::Profile;
     p.testId = tests[0].id;
     s.ensureExperiment(p, 3);
-    std::vector<PlannedRun> runs = s.plannedRuns("profile");
+    std::vector<PlannedRun> runs = s.plannedRuns(ExperimentKind::Profile);
     doneRun = runs[0].runId;
     runningRun = runs[1].runId;
     s.markRunning(doneRun);
@@ -181,7 +181,7 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
   EXPECT_EQ(c.byState["done"], 1);
   EXPECT_EQ(c.byState["planned"], 2);
   EXPECT_EQ(c.byState["running"], 0);
-  std::vector<PlannedRun> planned = s.plannedRuns("profile");
+  std::vector<PlannedRun> planned = s.plannedRuns(ExperimentKind::Profile);
   ASSERT_EQ(planned.size(), 2u);
   EXPECT_EQ(planned[0].runId, runningRun);
   Statement q = s.database().sql().prepare("SELECT outcome, exit_code FROM runs WHERE id = ?");
@@ -207,10 +207,10 @@ TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
   CampaignStore s(t.path, OpenMode::Create);
   auto tests = s.upsertTests({test("A.x")}, {});
   ExperimentPlan p;
-  p.kind = "profile";
+  p.kind = ExperimentKind::Profile;
   p.testId = tests[0].id;
   s.ensureExperiment(p, 1);
-  int64_t run = s.plannedRuns("profile")[0].runId;
+  int64_t run = s.plannedRuns(ExperimentKind::Profile)[0].runId;
   TraceSummary sum;
   sum.events[{1, 0, 0, ""}] = {1, 0, 0};
   RunOutcome st;

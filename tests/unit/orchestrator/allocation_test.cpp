@@ -6,12 +6,12 @@
 
 #include <filesystem>
 
-#include "campaign/allocator.h"
+#include "allocation/allocator.h"
 #include "csnake/campaigndb/analysis_rows.h"
 #include "csnake/trace_summary.h"
-#include "campaign/experiment_history.h"
-#include "campaign/fault_candidates.h"
-#include "campaign/fault_clustering.h"
+#include "allocation/experiment_history.h"
+#include "allocation/fault_candidates.h"
+#include "allocation/fault_clustering.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
@@ -53,10 +53,10 @@ struct Fixture : ::testing::Test {
     std::vector<std::vector<uint64_t>> sigs = {{1, 2}, {1, 2, 3, 4, 5}, {6}, {1}};
     for (size_t i = 0; i < tests.size(); ++i) {
       ExperimentPlan p;
-      p.kind = "profile";
+      p.kind = ExperimentKind::Profile;
       p.testId = tests[i].id;
       store->ensureExperiment(p, 1);
-      int64_t run = store->plannedRuns("profile").back().runId;
+      int64_t run = store->plannedRuns(ExperimentKind::Profile).back().runId;
       TraceSummary s;
       s.events[{kGuard1, kLoopA, 0, ""}] = {i == 3 ? 2u : 5u, 0, 0};
       if (i % 2 == 0) s.events[{kGuard2, kLoopA, 0, ""}] = {2, 0, 0};

@@ -38,12 +38,12 @@ struct InjectionPointTest : ::testing::Test {
   // One profile experiment per test with one run per summary, all finished in `state`.
   void profile(int64_t testId, const std::vector<TraceSummary> &runs, RunState state = RunState::Done) {
     ExperimentPlan p;
-    p.kind = "profile";
+    p.kind = ExperimentKind::Profile;
     p.testId = testId;
     auto [id, fresh] = store->ensureExperiment(p, static_cast<int>(runs.size()));
     ASSERT_TRUE(fresh);
     size_t i = 0;
-    for (const PlannedRun &r : store->plannedRuns("profile")) {
+    for (const PlannedRun &r : store->plannedRuns(ExperimentKind::Profile)) {
       if (r.experimentId != id) continue;
       RunOutcome st;
       st.exitCode = 0;
@@ -150,7 +150,7 @@ TEST_F(InjectionPointTest, NoProfileDataSkipsNothing) {
   EXPECT_EQ(p.reason, "inject at the first opportunity (no profile data)");
   // Profile plans are never touched.
   ExperimentPlan prof;
-  prof.kind = "profile";
+  prof.kind = ExperimentKind::Profile;
   prof.testId = test;
   applyInjectionPoint(store->database(), prof, InjectAt::Middle);
   EXPECT_EQ(prof.skip, 0);

@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "csnake/common/experiment_kind.h"
+#include "csnake/common/run_state.h"
+
 
 namespace csnake {
 
@@ -42,7 +45,7 @@ struct PathData {
 struct RunData {
   int64_t id = 0;
   int repeat = 0;
-  std::string state;       // planned, running, done, failed, timed_out, not_fired
+  RunState state = RunState::Planned;
   bool hasSummary = false;  // a receipt row exists (the trace was ingested)
   bool fired = false;
   std::map<EventKey, EventData> events;
@@ -52,7 +55,7 @@ struct RunData {
 
 struct ExperimentData {
   int64_t id = 0;
-  std::string kind;  // profile, injection
+  ExperimentKind kind = ExperimentKind::Profile;
   int64_t testId = 0;
   std::string testName;
   SiteRef fault, context;  // "" for profiles; context "" = any

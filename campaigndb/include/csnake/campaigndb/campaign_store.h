@@ -12,6 +12,7 @@
 
 #include "csnake/campaigndb/campaign_db.h"
 #include "csnake/campaigndb/run_counts.h"
+#include "csnake/common/experiment_kind.h"
 #include "csnake/common/fault_site.h"
 #include "csnake/common/run_state.h"
 #include "csnake/common/test_case.h"
@@ -22,7 +23,7 @@ struct TraceSummary;
 
 // What an allocator asks for: one test with one fault armed (or nothing, for profiles).
 struct ExperimentPlan {
-  std::string kind = "injection";  // or "profile"
+  ExperimentKind kind = ExperimentKind::Injection;
   int64_t testId = 0;
   uint64_t fault = 0, context = 0;
   std::string mode;       // "once", "always", "p=0.33"; "" for profiles
@@ -82,12 +83,12 @@ class CampaignStore {
   // Inserts the experiment unless the same plan exists, and its `repeats` planned runs.
   // Returns the experiment id and whether it was new.
   std::pair<int64_t, bool> ensureExperiment(const ExperimentPlan &plan, int repeats);
-  int64_t countExperiments(const std::string &kind);
+  int64_t countExperiments(ExperimentKind kind);
 
   // Runs left in `running` by a killed campaign go back to `planned`; returns their
   // executor handles (for Executor::reclaim).
   std::vector<std::string> replanInterruptedRuns();
-  std::vector<PlannedRun> plannedRuns(const std::string &kind);
+  std::vector<PlannedRun> plannedRuns(ExperimentKind kind);
   std::vector<int64_t> runIds(int64_t experimentId);  // in repeat order
   void markRunning(int64_t runId);
   void setExecutorHandle(int64_t runId, const std::string &handle);
@@ -102,7 +103,8 @@ class CampaignStore {
   // run, the state name of any other.
   std::map<int64_t, std::vector<std::string>> profileOutcomes();
 
-  RunCounts runCounts(const std::string &kind = "");
+  RunCounts runCounts() { return countRuns(db_); }
+  RunCounts runCounts(ExperimentKind kind) { return countRuns(db_, kind); }
 
  private:
   CampaignDb db_;

@@ -1,4 +1,4 @@
-#include "campaign/fault_candidates.h"
+#include "allocation/fault_candidates.h"
 
 #include <algorithm>
 #include <set>

@@ -1,4 +1,4 @@
-#include "campaign/experiment_history.h"
+#include "allocation/experiment_history.h"
 
 #include "csnake/campaigndb/experiment_queries.h"
 #include "csnake/common/site_id.h"

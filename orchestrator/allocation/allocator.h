@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "csnake/campaigndb/campaign_store.h"
-#include "campaign/profile_index.h"
+#include "allocation/profile_index.h"
 #include "catalog/site_catalog.h"
 
 namespace csnake {

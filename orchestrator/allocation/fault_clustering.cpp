@@ -1,4 +1,4 @@
-#include "campaign/fault_clustering.h"
+#include "allocation/fault_clustering.h"
 
 #include <algorithm>
 #include <cmath>

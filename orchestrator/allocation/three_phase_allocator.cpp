@@ -20,10 +20,10 @@
 #include <cmath>
 #include <random>
 
-#include "campaign/allocator.h"
-#include "campaign/experiment_history.h"
-#include "campaign/fault_candidates.h"
-#include "campaign/fault_clustering.h"
+#include "allocation/allocator.h"
+#include "allocation/experiment_history.h"
+#include "allocation/fault_candidates.h"
+#include "allocation/fault_clustering.h"
 
 namespace csnake {
 
@@ -221,65 +221,8 @@ class ThreePhaseAllocator : public Allocator {
   }
 };
 
-class RandomAllocator : public Allocator {
- public:
-  std::string name() const override { return "random"; }
-  std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t) override {
-    // Every reachable (fault, test[, delay]) pair, shuffled once by the seed: draws without
-    // replacement, the same sequence on every call.
-    std::vector<ExperimentPlan> all;
-    for (const FaultCandidate &c : faultCandidates(ctx)) {
-      std::vector<int64_t> tests = c.tests;
-      std::sort(tests.begin(), tests.end());
-      for (int64_t t : tests) {
-        if (!c.delay) all.push_back(planFor(ctx, c, t, 0, name(), "random", "uniform draw", 1));
-        else
-          for (int d : ctx.options.delaysMs) all.push_back(planFor(ctx, c, t, d, name(), "random", "uniform draw", 1));
-      }
-    }
-    std::mt19937_64 rng(ctx.options.seed);
-    std::shuffle(all.begin(), all.end(), rng);
-    ExperimentHistory h = ExperimentHistory::load(ctx.store);
-    std::vector<ExperimentPlan> out;
-    for (ExperimentPlan &p : all)
-      if (!h.exists(p)) out.push_back(std::move(p));
-    return out;
-  }
-};
-
-class CoverageAllocator : public Allocator {
- public:
-  std::string name() const override { return "coverage"; }
-  std::vector<ExperimentPlan> nextBatch(AllocationContext &ctx, int64_t) override {
-    // Phase 1 of 3PA extended round-robin: rank r of every fault before rank r + 1, for
-    // every rank, until the budget ends.
-    std::vector<FaultCandidate> cands = faultCandidates(ctx);
-    size_t maxRank = 0;
-    for (const FaultCandidate &c : cands) maxRank = std::max(maxRank, c.tests.size());
-    std::mt19937_64 rng(ctx.options.seed);
-    ExperimentHistory h = ExperimentHistory::load(ctx.store);
-    std::vector<ExperimentPlan> out;
-    for (size_t r = 0; r < maxRank; ++r) {
-      std::vector<ExperimentPlan> rank;
-      for (const FaultCandidate &c : cands) {
-        if (r >= c.tests.size()) continue;
-        std::string why = "coverage: test #" + std::to_string(r + 1) + " by greedy cover";
-        if (!c.delay) rank.push_back(planFor(ctx, c, c.tests[r], 0, name(), "coverage", why, 1.0 / double(r + 1)));
-        else
-          for (int d : ctx.options.delaysMs) rank.push_back(planFor(ctx, c, c.tests[r], d, name(), "coverage", why, 1.0 / double(r + 1)));
-      }
-      std::shuffle(rank.begin(), rank.end(), rng);
-      for (ExperimentPlan &p : rank)
-        if (!h.exists(p)) out.push_back(std::move(p));
-    }
-    return out;
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<Allocator> makeThreePhaseAllocator() { return std::make_unique<ThreePhaseAllocator>(); }
-std::unique_ptr<Allocator> makeRandomAllocator() { return std::make_unique<RandomAllocator>(); }
-std::unique_ptr<Allocator> makeCoverageAllocator() { return std::make_unique<CoverageAllocator>(); }
 
 }  // namespace csnake

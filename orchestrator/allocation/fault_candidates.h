@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "campaign/allocator.h"
+#include "allocation/allocator.h"
 
 namespace csnake {
 

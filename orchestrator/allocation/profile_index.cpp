@@ -1,4 +1,4 @@
-#include "campaign/profile_index.h"
+#include "allocation/profile_index.h"
 
 #include "csnake/campaigndb/profile_queries.h"
 
