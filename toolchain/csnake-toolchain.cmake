@@ -37,8 +37,9 @@ if(NOT _csnake_in_try_compile)
   if(CSNAKE_ROOT)
     set(_csnake_root_flag "--csnake-root=${CSNAKE_ROOT}")
   else()
-    # CMAKE_SOURCE_DIR: the top project, also when the toolchain file is read again for
-    # a sub-project's project() call.
+    # CMAKE_SOURCE_DIR is the top-level source directory in every read of this file
+    # outside try_compile, so add_subdirectory()'d projects share the top project's root;
+    # an ExternalProject is configured on its own and gets its own source directory.
     set(_csnake_root_flag "--csnake-project-root=${CMAKE_SOURCE_DIR}")
   endif()
   if(_csnake_root_flag MATCHES "[ \t]")
