@@ -7,6 +7,7 @@
 #include "CsnakePasses.h"
 #include "Instrumenter.h"
 #include "Options.h"
+#include "RootNote.h"
 #include "SiteDiscovery.h"
 #include "SiteId.h"
 #include "SiteTableEmitter.h"
@@ -54,6 +55,7 @@ public:
       warnNoRootOnce();
     std::vector<Site> Sites = SiteDiscovery(M, FAM, Opts).run();
     markInstrumented(M);
+    recordInstrumentationRoot(M, Opts.Root);
     GlobalVariable *State = SiteTableEmitter(M).emit(Sites);
     if (!State)
       return true;

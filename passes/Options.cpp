@@ -1,16 +1,16 @@
 //===- Options.cpp - csnake pass options ----------------------------------===//
 //
-// Purpose: build PassOptions from cl::opts (explicit wins) and CSNAKE_ROOT.
+// Purpose: build PassOptions from the cl::opt (explicit wins) and CSNAKE_ROOT, through
+// the shared instrumentation policy (toolchain/instrument_policy.h).
 //
 //===----------------------------------------------------------------------===//
 #include "Options.h"
 
+#include "instrument_policy.h"
+
 #include "csnake/abi.h"
 
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
 
@@ -24,26 +24,16 @@ static cl::opt<std::string>
 
 namespace csnake {
 
-static std::string normaliseDir(StringRef Dir) {
-  SmallString<256> Real;
-  if (!sys::fs::real_path(Dir, Real))
-    return std::string(Real.str());
-  SmallString<256> P(Dir);
-  sys::fs::make_absolute(P);
-  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P.str());
-}
-
 PassOptions PassOptions::fromEnvironment() {
   PassOptions O;
-  std::string Root = ClRoot;
-  if (Root.empty())
-    if (const char *E = std::getenv(CSNAKE_ENV_ROOT))
-      Root = E;
-  if (!Root.empty())
-    O.Root = normaliseDir(Root);
-  while (O.Root.size() > 1 && O.Root.back() == '/')
-    O.Root.pop_back();
+  policy::RootInputs In;
+  In.explicitRoot = ClRoot;
+  if (const char *E = std::getenv(CSNAKE_ENV_ROOT))
+    In.environment = E;
+  // No source file, project root or working directory here: those defaults are the
+  // wrapper's business (it exports its choice as CSNAKE_ROOT); a bare `opt` without a
+  // root instruments nothing and says so.
+  O.Root = policy::chooseRoot(In).root;
   return O;
 }
 

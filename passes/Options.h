@@ -2,7 +2,8 @@
 //
 // Purpose: the knobs of the csnake passes, gathered in one struct. Defaults come from
 // the environment (CSNAKE_ROOT, set by the compiler wrapper) and can be overridden by
-// cl::opts when the plugin is also loaded as a legacy plugin:
+// cl::opts when the plugin is also loaded as a legacy plugin (the order and the path
+// rules are toolchain/instrument_policy.h, shared with the wrappers):
 //   opt -load=libcsnake_pass.so -load-pass-plugin=libcsnake_pass.so
 //       -passes=csnake-instrument -csnake-root=/src/project in.ll
 //   clang++ -fpass-plugin=P -Xclang -load -Xclang P -mllvm -csnake-root=/src ...
@@ -16,7 +17,8 @@
 namespace csnake {
 
 struct PassOptions {
-  /// Absolute, normalised project root; empty = nothing is instrumented.
+  /// Absolute, normalised project root (policy::normaliseDirectory); empty = nothing
+  /// is instrumented.
   std::string Root;
   /// Upper bound of the transitive callee walk when sizing loops (instructions).
   unsigned MaxLoopSize = 1u << 20;

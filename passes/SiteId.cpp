@@ -5,11 +5,12 @@
 //===----------------------------------------------------------------------===//
 #include "SiteId.h"
 
+#include "instrument_policy.h"
+
 #include "csnake/abi.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/IR/DebugInfoMetadata.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
@@ -51,7 +52,7 @@ uint64_t computeSiteId(StringRef RelFile, StringRef Function, unsigned Kind, int
 }
 
 std::optional<std::string> relativeToRoot(const DIFile *File, StringRef Root) {
-  if (!File || Root.empty())
+  if (!File)
     return std::nullopt;
   SmallString<256> P;
   StringRef Name = File->getFilename();
@@ -61,23 +62,8 @@ std::optional<std::string> relativeToRoot(const DIFile *File, StringRef Root) {
     P = File->getDirectory();
     sys::path::append(P, Name);
   }
-  if (!sys::path::is_absolute(P))
-    return std::nullopt;
-  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  auto Strip = [&](StringRef Abs) -> std::optional<std::string> {
-    if (Root == "/")
-      return std::string(Abs.drop_front(1));
-    if (Abs.size() > Root.size() + 1 && Abs.startswith(Root) && Abs[Root.size()] == '/')
-      return std::string(Abs.drop_front(Root.size() + 1));
-    return std::nullopt;
-  };
-  if (auto R = Strip(P))
-    return R;
-  // The root was normalised with real_path; try the file's real path too (symlinks).
-  SmallString<256> Real;
-  if (!sys::fs::real_path(P, Real))
-    return Strip(Real);
-  return std::nullopt;
+  // Inside the root or not, and the relative path: the shared policy decides.
+  return policy::relativeToRoot(std::string(P.str()), Root.str());
 }
 
 } // namespace csnake

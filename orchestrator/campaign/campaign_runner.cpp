@@ -155,8 +155,37 @@ int Campaign::run() {
   bool any = false;
   for (auto &[bin, inst] : instrumented) any |= inst;
   if (!any) {
-    std::fprintf(stderr, "csnake: %s: no test binary is built with csnake (use cmake/csnake-toolchain.cmake)\n",
-                 build.c_str());
+    // Say what was found and why none is usable: a binary built without the wrappers and
+    // one built with them whose sources all lie outside the root need different fixes.
+    size_t plain = 0, empty = 0, unreadable = 0;
+    std::set<std::string> roots;
+    for (const auto &entry : instrumented) {
+      try {
+        BinaryInstrumentation b = SiteCatalog::probeBinary(entry.first);
+        if (!b.builtWithCsnake) {
+          ++plain;
+          continue;
+        }
+        ++empty;
+        for (const std::string &r : b.roots) roots.insert(r.empty() ? "(none set)" : r);
+      } catch (const CatalogError &) {
+        ++unreadable;  // already named in the "skipping the tests of" line above
+      }
+    }
+    auto count = [](size_t n, const char *one, const char *many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+    std::string why = count(instrumented.size(), "test binary", "test binaries") + " found, none has a " CSNAKE_SITE_SECTION " section";
+    if (plain)
+      why += "; " + count(plain, "is", "are") + " not compiled with csnake's wrappers (configure the project with " +
+             "-DCMAKE_TOOLCHAIN_FILE=<csnake>/toolchain/csnake-toolchain.cmake)";
+    if (empty) {
+      std::string list;
+      for (const std::string &r : roots) list += (list.empty() ? "" : ", ") + r;
+      why += "; " + count(empty, "is", "are") + " built with csnake but " + (empty == 1 ? "has" : "have") +
+             " 0 sites under the instrumentation root " + list +
+             ": its sources lie outside that root or hold no fault site (set CSNAKE_ROOT or configure with -DCSNAKE_ROOT=DIR)";
+    }
+    if (unreadable) why += "; " + count(unreadable, "is", "are") + " unreadable";
+    std::fprintf(stderr, "csnake: %s: no usable test binary: %s\n", build.c_str(), why.c_str());
     return 1;
   }
   std::map<int64_t, StoredTest> byId;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 
 namespace csnake {
 
@@ -71,6 +72,26 @@ bool findElfSection(const std::string &path, const std::string &image, const cha
 }
 
 }  // namespace
+
+BinaryInstrumentation SiteCatalog::probeBinary(const std::string &path) {
+  std::string image = readWholeFile(path);
+  BinaryInstrumentation b;
+  size_t offset = 0, size = 0;
+  b.hasSiteTable = findElfSection(path, image, CSNAKE_SITE_SECTION, offset, size);
+  if (findElfSection(path, image, CSNAKE_ROOTS_SECTION, offset, size)) {
+    b.builtWithCsnake = true;
+    // One NUL-terminated root per instrumented module, concatenated by the linker.
+    std::set<std::string> seen;
+    for (size_t pos = 0; pos < size;) {
+      const char *s = image.data() + offset + pos;
+      size_t len = strnlen(s, size - pos);
+      if (seen.insert(std::string(s, len)).second) b.roots.emplace_back(s, len);
+      pos += len + 1;
+    }
+  }
+  b.builtWithCsnake |= b.hasSiteTable;
+  return b;
+}
 
 SiteCatalog SiteCatalog::fromBinary(const std::string &path) {
   std::string image = readWholeFile(path);

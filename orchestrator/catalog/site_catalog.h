@@ -20,8 +20,17 @@ class CatalogError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a binary carries of csnake, without parsing its site tables.
+struct BinaryInstrumentation {
+  bool hasSiteTable = false;       // a csnake_sites section
+  bool builtWithCsnake = false;    // either section: the pass ran on some of its modules
+  std::vector<std::string> roots;  // distinct roots from csnake_roots ("" = no root set)
+};
+
 class SiteCatalog {
  public:
+  // Throws CatalogError for an unreadable or non-ELF file.
+  static BinaryInstrumentation probeBinary(const std::string &path);
   // Throws CatalogError; "<path>: not built with csnake (no csnake_sites section)" when
   // the binary is not instrumented.
   static SiteCatalog fromBinary(const std::string &path);

@@ -53,7 +53,10 @@ TEST(CampaignBadInput, NoInstrumentedBinary) {
   Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", t.path + "/c.db"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("/bin/true: not built with csnake"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("no test binary is built with csnake"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no usable test binary: 1 test binary found, none has a csnake_sites section; 1 is not "
+                       "compiled with csnake's wrappers"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(CampaignBadInput, MisbehavingTestsGetRecordedStatesAndTheCampaignGoesOn) {

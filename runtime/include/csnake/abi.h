@@ -17,6 +17,7 @@
  *     runtime's switch for site i. The inline disarmed check at a site is a single load
  *     of state[i] and a branch; hooks are only called when the byte is non-zero.
  *   - a constructor calling __csnake_register_module(blob, state).
+ *   - its instrumentation root in CSNAKE_ROOTS_SECTION (also when it has no site).
  *
  * Site ids (DESIGN.md §2) are 64-bit FNV-1a hashes of
  *   "<file relative to project root>\0<mangled function>\0<kind>\0<line - function line>\0<ordinal>"
@@ -42,6 +43,11 @@ extern "C" {
  * __start_csnake_sites / __stop_csnake_sites). */
 #define CSNAKE_SITE_SECTION "csnake_sites"
 #define CSNAKE_MODULE_MAGIC "CSNKMOD" /* 8 bytes with the terminating NUL */
+/* ELF section holding, for every module the pass instrumented (even one with no site),
+ * the instrumentation root it used as a NUL-terminated string (empty: no root). Only
+ * read by tools: it tells "built with csnake, but every source lies outside root R"
+ * from "not built with csnake" when a binary has no CSNAKE_SITE_SECTION. */
+#define CSNAKE_ROOTS_SECTION "csnake_roots"
 
 /* Environment interface of the runtime. */
 #define CSNAKE_ENV_PLAN "CSNAKE_PLAN"           /* path of a JSON injection plan */
