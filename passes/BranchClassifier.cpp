@@ -89,7 +89,8 @@ bool BranchClassifier::isThrowCall(const Instruction &I) {
   return false;
 }
 
-static void normalSuccessors(const BasicBlock *BB, SmallVectorImpl<const BasicBlock *> &Out) {
+static void normalSuccessors(const BasicBlock *BB,
+                             SmallVectorImpl<const BasicBlock *> &Out) {
   const Instruction *T = BB->getTerminator();
   if (!T)
     return;
@@ -183,9 +184,7 @@ CallBase *BranchClassifier::callSource(Value *V, unsigned Depth, CondInfo &CI) {
   return nullptr;
 }
 
-static bool returnsBool(const CallBase *CB) {
-  return CB->getType()->isIntegerTy(1);
-}
+static bool returnsBool(const CallBase *CB) { return CB->getType()->isIntegerTy(1); }
 
 bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
                                         CondInfo &CI) {
@@ -213,8 +212,10 @@ bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
     Polarity ErrT = Negated ? ErrorOnFalse : ErrorOnTrue;
     Polarity ErrF = Negated ? ErrorOnTrue : ErrorOnFalse;
     if (L->getType()->isPointerTy() && isa<ConstantPointerNull>(R)) {
-      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
-      if (P == ICmpInst::ICMP_NE) CI.P = ErrF;
+      if (P == ICmpInst::ICMP_EQ)
+        CI.P = ErrT;
+      if (P == ICmpInst::ICMP_NE)
+        CI.P = ErrF;
       return true;
     }
     auto *C = dyn_cast<ConstantInt>(R);
@@ -222,18 +223,39 @@ bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
       return true;
     int64_t K = C->getSExtValue();
     if (K == 0 && returnsBool(Root)) { // bool stored as i8, compared with 0
-      if (P == ICmpInst::ICMP_NE) CI.P = ErrF; // true = success
-      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
+      if (P == ICmpInst::ICMP_NE)
+        CI.P = ErrF; // true = success
+      if (P == ICmpInst::ICMP_EQ)
+        CI.P = ErrT;
       return true;
     }
     switch (P) {
-    case ICmpInst::ICMP_SLT: if (K <= 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_SLE: if (K < 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_EQ:  if (K < 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_SGE: if (K <= 0) CI.P = ErrF; break;
-    case ICmpInst::ICMP_SGT: if (K < 0) CI.P = ErrF; break;
-    case ICmpInst::ICMP_NE:  if (K < 0) CI.P = ErrF; break;
-    default: break;
+    case ICmpInst::ICMP_SLT:
+      if (K <= 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_SLE:
+      if (K < 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_EQ:
+      if (K < 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_SGE:
+      if (K <= 0)
+        CI.P = ErrF;
+      break;
+    case ICmpInst::ICMP_SGT:
+      if (K < 0)
+        CI.P = ErrF;
+      break;
+    case ICmpInst::ICMP_NE:
+      if (K < 0)
+        CI.P = ErrF;
+      break;
+    default:
+      break;
     }
     return true;
   }
@@ -276,8 +298,8 @@ bool BranchClassifier::isLoopOwnTest(BranchInst *BI) {
 
 // `if (a() || b())`, `if (a() && b())`: the branch on a() has a successor that only
 // evaluates the rest of the condition -- its straight continuation ends in a conditional
-// branch to the other successor, or the value is merged in an i1 phi. Which side of a() is the error side then says little;
-// rules (6)-(8) leave such branches alone.
+// branch to the other successor, or the value is merged in an i1 phi. Which side of a()
+// is the error side then says little; rules (6)-(8) leave such branches alone.
 bool BranchClassifier::isCompound(BranchInst *BI) {
   // `bool b = a() || c()` (and some `if (a() || c())` at -O1+): the short circuit is
   // materialised as an i1 phi taking a constant from the branch's block.
@@ -331,12 +353,14 @@ bool BranchClassifier::isStateQuery(const CondInfo &CI) {
       continue;
     }
     if (auto *St = dyn_cast<StoreInst>(U))
-      if (stripPtr(St->getPointerOperand()) == A && callSource(St->getValueOperand(), 4, Tmp))
+      if (stripPtr(St->getPointerOperand()) == A &&
+          callSource(St->getValueOperand(), 4, Tmp))
         return false;
     if (auto *C = dyn_cast<CallBase>(U))
       if (C != CB && isRealCall(C))
         for (unsigned Arg = 0; Arg < C->arg_size(); ++Arg)
-          if (C->paramHasAttr(Arg, Attribute::StructRet) && stripPtr(C->getArgOperand(Arg)) == A)
+          if (C->paramHasAttr(Arg, Attribute::StructRet) &&
+              stripPtr(C->getArgOperand(Arg)) == A)
             return false;
   }
   // A local object that no call produced (a value built here): still a state.

@@ -33,9 +33,14 @@ static std::string shortCallee(const CallBase *CB) {
   int Depth = 0;
   size_t Cut = std::string::npos;
   for (size_t I = 0; I < D.size(); ++I) {
-    if (D[I] == '<') ++Depth;
-    else if (D[I] == '>') --Depth;
-    else if (D[I] == '(' && Depth == 0 && I > 0) { Cut = I; break; }
+    if (D[I] == '<')
+      ++Depth;
+    else if (D[I] == '>')
+      --Depth;
+    else if (D[I] == '(' && Depth == 0 && I > 0) {
+      Cut = I;
+      break;
+    }
   }
   if (Cut != std::string::npos)
     D.resize(Cut);
@@ -43,9 +48,12 @@ static std::string shortCallee(const CallBase *CB) {
   SmallVector<size_t, 8> Seps;
   Depth = 0;
   for (size_t I = 0; I + 1 < D.size(); ++I) {
-    if (D[I] == '<') ++Depth;
-    else if (D[I] == '>') --Depth;
-    else if (Depth == 0 && D[I] == ':' && D[I + 1] == ':') Seps.push_back(I);
+    if (D[I] == '<')
+      ++Depth;
+    else if (D[I] == '>')
+      --Depth;
+    else if (Depth == 0 && D[I] == ':' && D[I + 1] == ':')
+      Seps.push_back(I);
   }
   if (Seps.size() >= 2)
     D = D.substr(Seps[Seps.size() - 2] + 2);
@@ -53,8 +61,12 @@ static std::string shortCallee(const CallBase *CB) {
   if (!D.empty() && D.back() == '>') {
     Depth = 0;
     for (size_t I = D.size(); I-- > 0;) {
-      if (D[I] == '>') ++Depth;
-      else if (D[I] == '<' && --Depth == 0) { D.resize(I); break; }
+      if (D[I] == '>')
+        ++Depth;
+      else if (D[I] == '<' && --Depth == 0) {
+        D.resize(I);
+        break;
+      }
     }
   }
   return D;
@@ -93,17 +105,35 @@ static std::string renderValue(Value *V, unsigned Depth) {
     return "*" + renderValue(P, Depth - 1);
   }
   if (auto *A = dyn_cast<Argument>(V))
-    return A->hasName() ? std::string(A->getName()) : "arg" + std::to_string(A->getArgNo());
+    return A->hasName() ? std::string(A->getName())
+                        : "arg" + std::to_string(A->getArgNo());
   if (auto *Cmp = dyn_cast<ICmpInst>(V)) {
     const char *Op = "?";
     switch (Cmp->getPredicate()) {
-    case ICmpInst::ICMP_EQ: Op = "=="; break;
-    case ICmpInst::ICMP_NE: Op = "!="; break;
-    case ICmpInst::ICMP_SLT: case ICmpInst::ICMP_ULT: Op = "<"; break;
-    case ICmpInst::ICMP_SLE: case ICmpInst::ICMP_ULE: Op = "<="; break;
-    case ICmpInst::ICMP_SGT: case ICmpInst::ICMP_UGT: Op = ">"; break;
-    case ICmpInst::ICMP_SGE: case ICmpInst::ICMP_UGE: Op = ">="; break;
-    default: break;
+    case ICmpInst::ICMP_EQ:
+      Op = "==";
+      break;
+    case ICmpInst::ICMP_NE:
+      Op = "!=";
+      break;
+    case ICmpInst::ICMP_SLT:
+    case ICmpInst::ICMP_ULT:
+      Op = "<";
+      break;
+    case ICmpInst::ICMP_SLE:
+    case ICmpInst::ICMP_ULE:
+      Op = "<=";
+      break;
+    case ICmpInst::ICMP_SGT:
+    case ICmpInst::ICMP_UGT:
+      Op = ">";
+      break;
+    case ICmpInst::ICMP_SGE:
+    case ICmpInst::ICMP_UGE:
+      Op = ">=";
+      break;
+    default:
+      break;
     }
     return renderValue(Cmp->getOperand(0), Depth - 1) + " " + Op + " " +
            renderValue(Cmp->getOperand(1), Depth - 1);
@@ -112,8 +142,8 @@ static std::string renderValue(Value *V, unsigned Depth) {
   if (match(V, m_Not(m_Value(X))))
     return "!" + renderValue(X, Depth - 1);
   if (auto *BO = dyn_cast<BinaryOperator>(V))
-    return "(" + renderValue(BO->getOperand(0), Depth - 1) + " " +
-           BO->getOpcodeName() + " " + renderValue(BO->getOperand(1), Depth - 1) + ")";
+    return "(" + renderValue(BO->getOperand(0), Depth - 1) + " " + BO->getOpcodeName() +
+           " " + renderValue(BO->getOperand(1), Depth - 1) + ")";
   if (V->hasName())
     return "%" + std::string(V->getName());
   return "?";

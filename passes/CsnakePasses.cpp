@@ -32,9 +32,7 @@ bool alreadyInstrumented(const Module &M) {
   return M.getNamedMetadata(InstrumentedMarker) != nullptr;
 }
 
-void markInstrumented(Module &M) {
-  M.getOrInsertNamedMetadata(InstrumentedMarker);
-}
+void markInstrumented(Module &M) { M.getOrInsertNamedMetadata(InstrumentedMarker); }
 
 void warnNoRootOnce() {
   static bool Warned = false;

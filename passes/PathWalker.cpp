@@ -216,7 +216,8 @@ PathEvidence PathWalker::walk(Shape Sh, BasicBlock *Branch, BasicBlock *Side,
         if (auto *Br = dyn_cast<BranchInst>(&I)) {
           if (Br->isUnconditional()) {
             P.BB = Br->getSuccessor(0);
-          } else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
+          } else if (auto *C =
+                         dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
             P.BB = Br->getSuccessor(C->isZero() ? 1 : 0);
             if (Record)
               Record->Dispatch.insert(BB);
@@ -257,11 +258,12 @@ PathEvidence PathWalker::walk(Shape Sh, BasicBlock *Branch, BasicBlock *Side,
   return E;
 }
 
-// A conditional branch on the walked path whose two sides are straight-line (unconditional
-// branches and invoke normal edges only, no return, no loop header/latch, not leaving
-// the innermost loop) and meet again -- `if (!logEnabled(l)) {} else LogLine(l) << ...`,
-// `if (verbose) print(...)` -- does not decide where the side ends: the walk continues at
-// the join. Anything else (a nested decision, a return on one side) is a real decision.
+// A conditional branch on the walked path whose two sides are straight-line
+// (unconditional branches and invoke normal edges only, no return, no loop header/latch,
+// not leaving the innermost loop) and meet again -- `if (!logEnabled(l)) {} else
+// LogLine(l) << ...`, `if (verbose) print(...)` -- does not decide where the side ends:
+// the walk continues at the join. Anything else (a nested decision, a return on one side)
+// is a real decision.
 BasicBlock *PathWalker::hammockJoin(BranchInst *Br, Loop *Inner, bool *ArmWork) {
   auto Chain = [&](BasicBlock *Start, SmallVectorImpl<BasicBlock *> &Out) {
     BasicBlock *BB = Start;

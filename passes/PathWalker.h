@@ -17,10 +17,10 @@
 //             work counts) unless its arms meet only at a return block (what they
 //             return differs), any other decision forks the path (every successor is
 //             explored, each path with its own slot values). At most MaxPathBlocks
-//             blocks per path and DagBlockFactor * MaxPathBlocks in all. A path stops where it reaches a
-//             block of the `Other` spine (it re-joined the other side: what follows is
-//             common), except blocks the other side left through a slot dispatch and
-//             return blocks, where this path's own slot values still decide.
+//             blocks per path and DagBlockFactor * MaxPathBlocks in all. A path stops
+//             where it reaches a block of the `Other` spine (it re-joined the other side:
+//             what follows is common), except blocks the other side left through a slot
+//             dispatch and return blocks, where this path's own slot values still decide.
 // Evidence flags are united over all paths.
 //
 //===----------------------------------------------------------------------===//

@@ -186,8 +186,8 @@ void SiteDiscovery::discoverFunction(Function &F, const std::string &RelFile,
     L->getExitEdges(Exits);
     SmallSetVector<std::pair<BasicBlock *, BasicBlock *>, 4> UniqueExits;
     for (auto &E : Exits)
-      UniqueExits.insert({const_cast<BasicBlock *>(E.first),
-                          const_cast<BasicBlock *>(E.second)});
+      UniqueExits.insert(
+          {const_cast<BasicBlock *>(E.first), const_cast<BasicBlock *>(E.second)});
     for (auto &E : UniqueExits)
       S.Exits.push_back(E);
     LoopSite[L] = Out.size() - 1;
