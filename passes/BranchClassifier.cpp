@@ -25,9 +25,10 @@
 //      `== nullptr` error on true, `!= nullptr` error on false; bool stored as an
 //      integer compared with 0 like the bool itself. Everything else (e.g. `rc != 0`,
 //      `n == len`) has unknown polarity.
-//  (3) each side is walked along its straight continuation (unconditional branches,
-//      invoke normal edges, switches/branches on clang's cleanup/retval slots whose
-//      stored constant is known on the path; <= MaxPathBlocks blocks) collecting evidence:
+//  (3) each side is walked along its straight continuation (PathWalker::Straight:
+//      unconditional branches, invoke normal edges, switches/branches on clang's
+//      cleanup/retval slots whose stored constant is known on the path, hammocks that
+//      re-join; <= MaxPathBlocks blocks) collecting evidence:
 //        Ret         reaches a `ret`;
 //        RetErrConst the returned value (through the retval slot) is an error constant
 //                    for the function's return type: false (i1), negative integer,
@@ -45,10 +46,11 @@
 //      Unknown polarity: a site iff exactly one side is strong; that side is the fault
 //      side.
 //  (6)-(8) known polarity only, when (4) says no. Both sides are explored as bounded
-//      DAGs (walkDag: real decisions fork, per-path slot values, <= MaxPathBlocks blocks
-//      per path and DagBlockFactor * MaxPathBlocks in all); the error side's paths stop
-//      where they reach a block the other side reaches (re-join), except clang's
-//      cleanup/retval dispatch blocks and a shared return block. Work = a real call or a
+//      DAGs (PathWalker::Dag: real decisions fork, per-path slot values, <=
+//      MaxPathBlocks blocks per path and DagBlockFactor * MaxPathBlocks in all); the
+//      error side's paths stop where they reach a block the other side reaches
+//      (re-join), except clang's cleanup/retval dispatch blocks and a shared return
+//      block. Work = a real call or a
 //      store/memory intrinsic to a non-alloca. Branches on the first operand of a
 //      short-circuit condition (isCompound) are left out. A site iff
 //      (6) some error-side path returns an error constant or the tested value; or the
@@ -65,21 +67,14 @@
 //
 //===----------------------------------------------------------------------===//
 #include "BranchClassifier.h"
-
-#include <algorithm>
 #include "Options.h"
+#include "PathWalker.h"
 
 #include "csnake/abi.h"
 
 #include "llvm/Analysis/LoopInfo.h"
-#include "llvm/Analysis/ValueTracking.h"
-#include "llvm/Demangle/Demangle.h"
-#include "llvm/IR/DebugInfo.h"
-#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
-#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
-#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/PatternMatch.h"
 
 using namespace llvm;
@@ -94,7 +89,8 @@ bool BranchClassifier::isThrowCall(const Instruction &I) {
   return false;
 }
 
-static void normalSuccessors(const BasicBlock *BB, SmallVectorImpl<const BasicBlock *> &Out) {
+static void normalSuccessors(const BasicBlock *BB,
+                             SmallVectorImpl<const BasicBlock *> &Out) {
   const Instruction *T = BB->getTerminator();
   if (!T)
     return;
@@ -133,19 +129,6 @@ BranchClassifier::BranchClassifier(Function &F, LoopInfo &LI, const PassOptions 
       }
     }
   }
-}
-
-static Value *stripPtr(Value *P) {
-  return P ? getUnderlyingObject(P, 8) : nullptr;
-}
-
-static bool isRealCall(const CallBase *CB) {
-  if (isa<IntrinsicInst>(CB))
-    return false;
-  if (const Function *Callee = CB->getCalledFunction())
-    if (Callee->getName().startswith("__csnake_"))
-      return false;
-  return true;
 }
 
 CallBase *BranchClassifier::callSource(Value *V, unsigned Depth, CondInfo &CI) {
@@ -201,9 +184,7 @@ CallBase *BranchClassifier::callSource(Value *V, unsigned Depth, CondInfo &CI) {
   return nullptr;
 }
 
-static bool returnsBool(const CallBase *CB) {
-  return CB->getType()->isIntegerTy(1);
-}
+static bool returnsBool(const CallBase *CB) { return CB->getType()->isIntegerTy(1); }
 
 bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
                                         CondInfo &CI) {
@@ -231,8 +212,10 @@ bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
     Polarity ErrT = Negated ? ErrorOnFalse : ErrorOnTrue;
     Polarity ErrF = Negated ? ErrorOnTrue : ErrorOnFalse;
     if (L->getType()->isPointerTy() && isa<ConstantPointerNull>(R)) {
-      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
-      if (P == ICmpInst::ICMP_NE) CI.P = ErrF;
+      if (P == ICmpInst::ICMP_EQ)
+        CI.P = ErrT;
+      if (P == ICmpInst::ICMP_NE)
+        CI.P = ErrF;
       return true;
     }
     auto *C = dyn_cast<ConstantInt>(R);
@@ -240,18 +223,39 @@ bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
       return true;
     int64_t K = C->getSExtValue();
     if (K == 0 && returnsBool(Root)) { // bool stored as i8, compared with 0
-      if (P == ICmpInst::ICMP_NE) CI.P = ErrF; // true = success
-      if (P == ICmpInst::ICMP_EQ) CI.P = ErrT;
+      if (P == ICmpInst::ICMP_NE)
+        CI.P = ErrF; // true = success
+      if (P == ICmpInst::ICMP_EQ)
+        CI.P = ErrT;
       return true;
     }
     switch (P) {
-    case ICmpInst::ICMP_SLT: if (K <= 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_SLE: if (K < 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_EQ:  if (K < 0) CI.P = ErrT; break;
-    case ICmpInst::ICMP_SGE: if (K <= 0) CI.P = ErrF; break;
-    case ICmpInst::ICMP_SGT: if (K < 0) CI.P = ErrF; break;
-    case ICmpInst::ICMP_NE:  if (K < 0) CI.P = ErrF; break;
-    default: break;
+    case ICmpInst::ICMP_SLT:
+      if (K <= 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_SLE:
+      if (K < 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_EQ:
+      if (K < 0)
+        CI.P = ErrT;
+      break;
+    case ICmpInst::ICMP_SGE:
+      if (K <= 0)
+        CI.P = ErrF;
+      break;
+    case ICmpInst::ICMP_SGT:
+      if (K < 0)
+        CI.P = ErrF;
+      break;
+    case ICmpInst::ICMP_NE:
+      if (K < 0)
+        CI.P = ErrF;
+      break;
+    default:
+      break;
     }
     return true;
   }
@@ -260,28 +264,6 @@ bool BranchClassifier::analyseCondition(Value *V, bool Negated, unsigned Depth,
     CI.P = Negated ? ErrorOnTrue : ErrorOnFalse; // a true bool means success
     return true;
   }
-  return false;
-}
-
-static bool isFreeInst(const Instruction &I) {
-  if (isa<DbgInfoIntrinsic>(I))
-    return true;
-  if (auto *II = dyn_cast<IntrinsicInst>(&I))
-    return II->isLifetimeStartOrEnd() || II->isAssumeLikeIntrinsic();
-  return false;
-}
-
-// Work: an instruction with an effect outside the function's locals -- a real call
-// (logging, cleanup, bookkeeping), a store or memory intrinsic whose destination is not
-// an alloca of this function.
-bool BranchClassifier::isWork(const Instruction &CI) const {
-  Instruction &I = const_cast<Instruction &>(CI);
-  if (auto *St = dyn_cast<StoreInst>(&I))
-    return !isa<AllocaInst>(stripPtr(St->getPointerOperand()));
-  if (auto *MI = dyn_cast<MemIntrinsic>(&I))
-    return !isa<AllocaInst>(stripPtr(MI->getRawDest()));
-  if (auto *CB = dyn_cast<CallBase>(&I))
-    return isRealCall(CB);
   return false;
 }
 
@@ -295,385 +277,6 @@ bool BranchClassifier::laidOutBefore(const BasicBlock *A, const BasicBlock *B) {
       Layout[&BB] = N++;
   }
   return Layout.lookup(A) < Layout.lookup(B);
-}
-
-BranchClassifier::Evidence BranchClassifier::walk(BasicBlock *Branch, BasicBlock *Side,
-                                                  const CondInfo &CI, Spine *Record) {
-  Evidence E;
-  Loop *Inner = LI.getLoopFor(Branch);
-  DenseMap<const Value *, Value *> Slots; // alloca -> last stored value on the path
-  SmallPtrSet<BasicBlock *, 16> Seen;
-  bool CopiesTested = false, Left = false;
-  Argument *SRet = nullptr;
-  for (Argument &A : F.args())
-    if (A.hasStructRetAttr())
-      SRet = &A;
-
-  auto Resolve = [&](Value *V) {
-    for (unsigned I = 0; I < 8 && V; ++I) {
-      if (isa<CastInst>(V)) {
-        V = cast<CastInst>(V)->getOperand(0);
-        continue;
-      }
-      auto *LdI = dyn_cast<LoadInst>(V);
-      if (!LdI)
-        break;
-      auto It = Slots.find(stripPtr(LdI->getPointerOperand()));
-      if (It == Slots.end())
-        break;
-      V = It->second;
-    }
-    return V;
-  };
-  auto DerivedFromTested = [&](Value *V) {
-    if (CI.Tested.count(V))
-      return true;
-    if (auto *LdI = dyn_cast_or_null<LoadInst>(V))
-      return CI.Tested.count(stripPtr(LdI->getPointerOperand())) != 0;
-    return false;
-  };
-
-  BasicBlock *BB = Side;
-  for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
-    if (!Seen.insert(BB).second)
-      break;
-    if (Record) {
-      Record->Blocks.insert(BB);
-      if (E.Work == 0)
-        Record->Empty.insert(BB);
-    }
-    if (Inner && !Left) {
-      if (!Inner->contains(BB)) {
-        E.Break = true;
-        Left = true; // keep walking: a return outside the loop still counts
-      } else {
-        for (Loop *L = Inner; L; L = L->getParentLoop())
-          if (BB == L->getHeader() || L->isLoopLatch(BB)) {
-            E.Cont = true;
-            return E;
-          }
-      }
-    }
-    BasicBlock *Next = nullptr;
-    for (Instruction &I : *BB) {
-      if (isFreeInst(I))
-        continue;
-      ++E.Cost;
-      if (isWork(I))
-        ++E.Work;
-      if (auto *St = dyn_cast<StoreInst>(&I)) {
-        Slots[stripPtr(St->getPointerOperand())] = St->getValueOperand();
-      } else if (auto *MC = dyn_cast<MemTransferInst>(&I)) {
-        if (CI.Tested.count(stripPtr(MC->getRawSource())))
-          CopiesTested = true;
-      } else if (auto *CB = dyn_cast<CallBase>(&I)) {
-        if (isRealCall(CB)) {
-          bool HasTested = false, HasSRet = false;
-          for (Value *Arg : CB->args()) {
-            Value *S = stripPtr(Arg);
-            HasTested |= CI.Tested.count(S) != 0;
-            HasSRet |= SRet && S == SRet;
-          }
-          if (HasTested && HasSRet)
-            CopiesTested = true;
-        }
-      }
-      if (!I.isTerminator())
-        continue;
-      if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
-        E.Ret = true;
-        Value *RV = Ret->getReturnValue();
-        if (!RV) {
-          E.Propagates = CopiesTested && SRet;
-          return E;
-        }
-        Value *R = Resolve(RV);
-        if (DerivedFromTested(R) || CopiesTested)
-          E.Propagates = true;
-        Type *RT = F.getReturnType();
-        if (auto *C = dyn_cast_or_null<ConstantInt>(R)) {
-          if (RT->isIntegerTy(1) || C->getType()->isIntegerTy(1))
-            E.RetErrConst = C->isZero();
-          else if (C->isNegative())
-            E.RetErrConst = true;
-          else if (!C->isZero())
-            E.RetNonZero = true;
-        } else if (R && isa<ConstantPointerNull>(R)) {
-          E.RetErrConst = true;
-        }
-        return E;
-      }
-      if (auto *Br = dyn_cast<BranchInst>(&I)) {
-        if (Br->isUnconditional())
-          Next = Br->getSuccessor(0);
-        else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
-          Next = Br->getSuccessor(C->isZero() ? 1 : 0);
-          if (Record)
-            Record->Dispatch.insert(BB);
-        } else
-          Next = hammockJoin(Br, Left ? nullptr : Inner); // `if (c) {...}` that rejoins: a log line
-      } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
-        if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition()))) {
-          Next = Sw->findCaseValue(C)->getCaseSuccessor();
-          if (Record)
-            Record->Dispatch.insert(BB);
-        }
-      } else if (auto *II = dyn_cast<InvokeInst>(&I)) {
-        Next = II->getNormalDest();
-      }
-    }
-    BB = Next;
-  }
-  return E;
-}
-
-// Rule (6): the error side explored as a bounded DAG. Like walk(), but a conditional
-// branch that is neither slot-resolved nor a re-joining hammock forks the path (both
-// successors are explored; switches on real values fork over all cases), and a path
-// stops when it reaches a block the other side's straight walk also reaches (it has
-// re-joined: what follows is common to both sides) -- except blocks the other side
-// left through a clang cleanup/retval dispatch, where the paths only share code and
-// this path's own slot values decide where it goes. Each path keeps its own slot
-// values and visits at most MaxPathBlocks blocks; all paths together visit at most
-// DagBlockFactor * MaxPathBlocks blocks. Evidence of every path is united.
-static constexpr unsigned DagBlockFactor = 4;
-
-BranchClassifier::DagEvidence BranchClassifier::walkDag(BasicBlock *Branch,
-                                                        BasicBlock *Side,
-                                                        const CondInfo &CI,
-                                                        const Spine &Other,
-                                                        Spine *Record) {
-  DagEvidence D;
-  Evidence &E = D.Any;
-  Loop *Inner = LI.getLoopFor(Branch);
-  Argument *SRet = nullptr;
-  for (Argument &A : F.args())
-    if (A.hasStructRetAttr())
-      SRet = &A;
-
-  struct PathState {
-    BasicBlock *BB = nullptr;
-    DenseMap<const Value *, Value *> Slots;
-    SmallPtrSet<BasicBlock *, 16> Seen;
-    bool CopiesTested = false, Left = false, Work = false;
-  };
-  SmallVector<PathState, 8> Stack;
-  Stack.emplace_back();
-  Stack.back().BB = Side;
-  unsigned Budget = DagBlockFactor * Opts.MaxPathBlocks;
-
-  while (!Stack.empty() && Budget) {
-    PathState P = std::move(Stack.back());
-    Stack.pop_back();
-    auto Resolve = [&](Value *V) {
-      for (unsigned I = 0; I < 8 && V; ++I) {
-        if (isa<CastInst>(V)) {
-          V = cast<CastInst>(V)->getOperand(0);
-          continue;
-        }
-        auto *LdI = dyn_cast<LoadInst>(V);
-        if (!LdI)
-          break;
-        auto It = P.Slots.find(stripPtr(LdI->getPointerOperand()));
-        if (It == P.Slots.end())
-          break;
-        V = It->second;
-      }
-      return V;
-    };
-    auto DerivedFromTested = [&](Value *V) {
-      if (CI.Tested.count(V))
-        return true;
-      if (auto *LdI = dyn_cast_or_null<LoadInst>(V))
-        return CI.Tested.count(stripPtr(LdI->getPointerOperand())) != 0;
-      return false;
-    };
-
-    while (P.BB && Budget) {
-      BasicBlock *BB = P.BB;
-      P.BB = nullptr;
-      --Budget;
-      if (P.Seen.size() >= Opts.MaxPathBlocks || !P.Seen.insert(BB).second)
-        break;
-      if (Record) {
-        Record->Blocks.insert(BB);
-        if (!P.Work)
-          Record->Empty.insert(BB);
-      }
-      bool Common = Other.Blocks.count(BB) != 0;
-      if (Common) {
-        if (Other.Empty.count(BB))
-          D.RejoinEmpty = true;
-        // A shared `return` block returns whatever this path stored in the retval slot.
-        if (!Other.Dispatch.count(BB) && !isa<ReturnInst>(BB->getTerminator()))
-          break; // re-joined the other side
-      }
-      if (Inner && !P.Left) {
-        if (!Inner->contains(BB)) {
-          E.Break = true;
-          P.Left = true;
-        } else {
-          bool Hit = false;
-          for (Loop *L = Inner; L && !Hit; L = L->getParentLoop())
-            Hit = BB == L->getHeader() || L->isLoopLatch(BB);
-          if (Hit) {
-            E.Cont = true;
-            break;
-          }
-        }
-      }
-      for (Instruction &I : *BB) {
-        if (isFreeInst(I))
-          continue;
-        if (!Common && isWork(I))
-          D.Work = P.Work = true;
-        if (auto *St = dyn_cast<StoreInst>(&I)) {
-          P.Slots[stripPtr(St->getPointerOperand())] = St->getValueOperand();
-        } else if (auto *MC = dyn_cast<MemTransferInst>(&I)) {
-          if (CI.Tested.count(stripPtr(MC->getRawSource())))
-            P.CopiesTested = true;
-        } else if (auto *CB = dyn_cast<CallBase>(&I)) {
-          if (isRealCall(CB)) {
-            bool HasTested = false, HasSRet = false;
-            for (Value *Arg : CB->args()) {
-              Value *S = stripPtr(Arg);
-              HasTested |= CI.Tested.count(S) != 0;
-              HasSRet |= SRet && S == SRet;
-            }
-            if (HasTested && HasSRet)
-              P.CopiesTested = true;
-          }
-        }
-        if (!I.isTerminator())
-          continue;
-        if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
-          E.Ret = true;
-          Value *RV = Ret->getReturnValue();
-          if (!RV) {
-            E.Propagates |= P.CopiesTested && SRet;
-            break;
-          }
-          Value *R = Resolve(RV);
-          if (DerivedFromTested(R) || P.CopiesTested)
-            E.Propagates = true;
-          Type *RT = F.getReturnType();
-          if (auto *C = dyn_cast_or_null<ConstantInt>(R)) {
-            if (RT->isIntegerTy(1) || C->getType()->isIntegerTy(1))
-              E.RetErrConst |= C->isZero();
-            else if (C->isNegative())
-              E.RetErrConst = true;
-            else if (!C->isZero())
-              E.RetNonZero = true;
-          } else if (R && isa<ConstantPointerNull>(R)) {
-            E.RetErrConst = true;
-          }
-          break;
-        }
-        auto Fork = [&](ArrayRef<BasicBlock *> Succs) {
-          SmallPtrSet<BasicBlock *, 8> Uniq;
-          bool First = true;
-          for (BasicBlock *S : Succs) {
-            if (!Uniq.insert(S).second)
-              continue;
-            if (First) {
-              P.BB = S;
-              First = false;
-              continue;
-            }
-            PathState Q;
-            Q.BB = S;
-            Q.Slots = P.Slots;
-            Q.Seen = P.Seen;
-            Q.CopiesTested = P.CopiesTested;
-            Q.Left = P.Left;
-            Q.Work = P.Work;
-            Stack.push_back(std::move(Q));
-          }
-        };
-        if (auto *Br = dyn_cast<BranchInst>(&I)) {
-          if (Br->isUnconditional()) {
-            P.BB = Br->getSuccessor(0);
-          } else if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Br->getCondition()))) {
-            P.BB = Br->getSuccessor(C->isZero() ? 1 : 0);
-            if (Record)
-              Record->Dispatch.insert(BB);
-          } else {
-            bool ArmWork = false;
-            BasicBlock *J = hammockJoin(Br, P.Left ? nullptr : Inner, &ArmWork);
-            if (J && isa<ReturnInst>(J->getTerminator()))
-              J = nullptr; // arms that meet only at the return: what they return differs
-            if (J) {
-              P.BB = J;
-              if (ArmWork && !Common)
-                D.Work = P.Work = true;
-            } else {
-              // A real decision: the side may go either way.
-              Fork({Br->getSuccessor(1), Br->getSuccessor(0)});
-            }
-          }
-        } else if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
-          if (auto *C = dyn_cast_or_null<ConstantInt>(Resolve(Sw->getCondition()))) {
-            P.BB = Sw->findCaseValue(C)->getCaseSuccessor();
-            if (Record)
-              Record->Dispatch.insert(BB);
-          } else {
-            SmallVector<BasicBlock *, 8> Succs(successors(BB));
-            std::reverse(Succs.begin(), Succs.end());
-            Fork(Succs);
-          }
-        } else if (auto *II = dyn_cast<InvokeInst>(&I)) {
-          P.BB = II->getNormalDest();
-        }
-      }
-    }
-  }
-  return D;
-}
-
-// A conditional branch on the walked path whose two sides are straight-line (unconditional
-// branches and invoke normal edges only, no return, no loop header/latch, not leaving
-// the innermost loop) and meet again -- `if (!logEnabled(l)) {} else LogLine(l) << ...`,
-// `if (verbose) print(...)` -- does not decide where the side ends: the walk continues at
-// the join. Anything else (a nested decision, a return on one side) stops the walk.
-BasicBlock *BranchClassifier::hammockJoin(BranchInst *Br, Loop *Inner, bool *ArmWork) {
-  auto Chain = [&](BasicBlock *Start, SmallVectorImpl<BasicBlock *> &Out) {
-    BasicBlock *BB = Start;
-    for (unsigned Step = 0; BB && Step < Opts.MaxPathBlocks; ++Step) {
-      if (Inner && (!Inner->contains(BB)))
-        return;
-      for (Loop *L = Inner; L; L = L->getParentLoop())
-        if (BB == L->getHeader() || L->isLoopLatch(BB))
-          return;
-      if (std::find(Out.begin(), Out.end(), BB) != Out.end())
-        return;
-      Out.push_back(BB);
-      Instruction *T = BB->getTerminator();
-      BasicBlock *Next = nullptr;
-      if (auto *B = dyn_cast<BranchInst>(T)) {
-        if (B->isUnconditional())
-          Next = B->getSuccessor(0);
-      } else if (auto *II = dyn_cast<InvokeInst>(T)) {
-        Next = II->getNormalDest();
-      }
-      BB = Next;
-    }
-  };
-  SmallVector<BasicBlock *, 16> A, B;
-  Chain(Br->getSuccessor(0), A);
-  Chain(Br->getSuccessor(1), B);
-  for (BasicBlock *X : B)
-    if (std::find(A.begin(), A.end(), X) != A.end()) {
-      if (ArmWork)
-        for (SmallVectorImpl<BasicBlock *> *Arm : {&A, &B})
-          for (BasicBlock *Y : *Arm) {
-            if (Y == X)
-              break;
-            for (Instruction &I : *Y)
-              *ArmWork |= !isFreeInst(I) && isWork(I);
-          }
-      return X;
-    }
-  return nullptr;
 }
 
 static unsigned lineOf(const Instruction *I) {
@@ -695,8 +298,8 @@ bool BranchClassifier::isLoopOwnTest(BranchInst *BI) {
 
 // `if (a() || b())`, `if (a() && b())`: the branch on a() has a successor that only
 // evaluates the rest of the condition -- its straight continuation ends in a conditional
-// branch to the other successor, or the value is merged in an i1 phi. Which side of a() is the error side then says little;
-// rules (6)-(8) leave such branches alone.
+// branch to the other successor, or the value is merged in an i1 phi. Which side of a()
+// is the error side then says little; rules (6)-(8) leave such branches alone.
 bool BranchClassifier::isCompound(BranchInst *BI) {
   // `bool b = a() || c()` (and some `if (a() || c())` at -O1+): the short circuit is
   // materialised as an i1 phi taking a constant from the branch's block.
@@ -750,12 +353,14 @@ bool BranchClassifier::isStateQuery(const CondInfo &CI) {
       continue;
     }
     if (auto *St = dyn_cast<StoreInst>(U))
-      if (stripPtr(St->getPointerOperand()) == A && callSource(St->getValueOperand(), 4, Tmp))
+      if (stripPtr(St->getPointerOperand()) == A &&
+          callSource(St->getValueOperand(), 4, Tmp))
         return false;
     if (auto *C = dyn_cast<CallBase>(U))
       if (C != CB && isRealCall(C))
         for (unsigned Arg = 0; Arg < C->arg_size(); ++Arg)
-          if (C->paramHasAttr(Arg, Attribute::StructRet) && stripPtr(C->getArgOperand(Arg)) == A)
+          if (C->paramHasAttr(Arg, Attribute::StructRet) &&
+              stripPtr(C->getArgOperand(Arg)) == A)
             return false;
   }
   // A local object that no call produced (a value built here): still a state.
@@ -782,8 +387,11 @@ BranchVerdict BranchClassifier::classify(BranchInst *BI) {
     return V;
   if (isLoopOwnTest(BI))
     return V;
-  Evidence ET = walk(BB, T, CI), EF = walk(BB, Fs, CI);
-  auto Strong = [](const Evidence &S, const Evidence &O) {
+  PathWalker Walker(F, LI, Opts.MaxPathBlocks);
+  const Spine None;
+  PathEvidence ET = Walker.walk(PathWalker::Straight, BB, T, CI.Tested, None),
+               EF = Walker.walk(PathWalker::Straight, BB, Fs, CI.Tested, None);
+  auto Strong = [](const PathEvidence &S, const PathEvidence &O) {
     return S.RetErrConst || S.Propagates ||
            (S.RetNonZero && !(O.RetNonZero || O.RetErrConst));
   };
@@ -796,7 +404,7 @@ BranchVerdict BranchClassifier::classify(BranchInst *BI) {
     return V;
   }
   bool OnTrue = CI.P == ErrorOnTrue;
-  const Evidence &E = OnTrue ? ET : EF, &O = OnTrue ? EF : ET;
+  const PathEvidence &E = OnTrue ? ET : EF, &O = OnTrue ? EF : ET;
   bool Site = OnTrue ? ST : SF;
   if (!Site && E.primary() != 0) {
     if (E.primary() != O.primary())
@@ -808,17 +416,16 @@ BranchVerdict BranchClassifier::classify(BranchInst *BI) {
     // Rules (6)-(8): both sides explored as bounded DAGs; the error side's walk stops
     // where it re-joins what the other side reaches.
     BasicBlock *ES = OnTrue ? T : Fs, *OS = OnTrue ? Fs : T;
-    Spine None, Other;
-    DagEvidence DO = walkDag(BB, OS, CI, None, &Other);
-    DagEvidence D = walkDag(BB, ES, CI, Other);
-    const Evidence &A = D.Any, &B = DO.Any;
+    Spine Other;
+    PathEvidence B = Walker.walk(PathWalker::Dag, BB, OS, CI.Tested, None, &Other);
+    PathEvidence A = Walker.walk(PathWalker::Dag, BB, ES, CI.Tested, Other);
     if (A.RetErrConst || A.Propagates) {
       Site = true; // (6) some path of the error side returns an error / the status
     } else if (laidOutBefore(ES, OS)) {
       // The error side is the body of the `if`: `if (!ok) {...}`, `if (rc < 0) {...}`.
       if ((A.Ret && !B.Ret) || (A.Cont && !B.Cont) || (A.Break && !B.Break))
         Site = true; // (7) some path leaves in a way no path of the other side does
-      else if (D.Work && D.RejoinEmpty && !isStateQuery(CI))
+      else if (A.Work && A.RejoinEmpty && !isStateQuery(CI))
         Site = true; // (8) handles the failure, then carries on where the other side goes
     }
   }
@@ -827,110 +434,6 @@ BranchVerdict BranchClassifier::classify(BranchInst *BI) {
     V.FaultOnTrue = OnTrue;
   }
   return V;
-}
-
-//===-- condition rendering ----------------------------------------------===//
-
-static std::string shortCallee(const CallBase *CB) {
-  const Function *Callee = CB->getCalledFunction();
-  if (!Callee)
-    return "(*fn)";
-  std::string D = demangle(std::string(Callee->getName()));
-  // Drop the parameter list and any qualifiers after it.
-  int Depth = 0;
-  size_t Cut = std::string::npos;
-  for (size_t I = 0; I < D.size(); ++I) {
-    if (D[I] == '<') ++Depth;
-    else if (D[I] == '>') --Depth;
-    else if (D[I] == '(' && Depth == 0 && I > 0) { Cut = I; break; }
-  }
-  if (Cut != std::string::npos)
-    D.resize(Cut);
-  // Keep the last two name components (separators outside template arguments).
-  SmallVector<size_t, 8> Seps;
-  Depth = 0;
-  for (size_t I = 0; I + 1 < D.size(); ++I) {
-    if (D[I] == '<') ++Depth;
-    else if (D[I] == '>') --Depth;
-    else if (Depth == 0 && D[I] == ':' && D[I + 1] == ':') Seps.push_back(I);
-  }
-  if (Seps.size() >= 2)
-    D = D.substr(Seps[Seps.size() - 2] + 2);
-  // Drop template arguments of the function itself ("operator!=<...>").
-  if (!D.empty() && D.back() == '>') {
-    Depth = 0;
-    for (size_t I = D.size(); I-- > 0;) {
-      if (D[I] == '>') ++Depth;
-      else if (D[I] == '<' && --Depth == 0) { D.resize(I); break; }
-    }
-  }
-  return D;
-}
-
-static std::string varName(Value *Ptr) {
-  if (isa<AllocaInst>(Ptr))
-    for (DbgDeclareInst *DD : FindDbgDeclareUses(Ptr))
-      return std::string(DD->getVariable()->getName());
-  return "";
-}
-
-static std::string renderValue(Value *V, unsigned Depth) {
-  if (Depth == 0)
-    return "...";
-  while (isa<CastInst>(V))
-    V = cast<CastInst>(V)->getOperand(0);
-  if (auto *C = dyn_cast<ConstantInt>(V))
-    return C->getType()->isIntegerTy(1) ? (C->isZero() ? "false" : "true")
-                                        : std::to_string(C->getSExtValue());
-  if (isa<ConstantPointerNull>(V))
-    return "nullptr";
-  if (auto *CB = dyn_cast<CallBase>(V))
-    return shortCallee(CB) + "()";
-  if (auto *LdI = dyn_cast<LoadInst>(V)) {
-    Value *P = LdI->getPointerOperand()->stripPointerCasts();
-    std::string N = varName(P);
-    if (!N.empty())
-      return N;
-    if (auto *G = dyn_cast<GlobalVariable>(P))
-      return std::string(G->getName());
-    if (auto *GEP = dyn_cast<GetElementPtrInst>(P)) {
-      std::string Base = renderValue(GEP->getPointerOperand(), Depth - 1);
-      return Base + ".field";
-    }
-    return "*" + renderValue(P, Depth - 1);
-  }
-  if (auto *A = dyn_cast<Argument>(V))
-    return A->hasName() ? std::string(A->getName()) : "arg" + std::to_string(A->getArgNo());
-  if (auto *Cmp = dyn_cast<ICmpInst>(V)) {
-    const char *Op = "?";
-    switch (Cmp->getPredicate()) {
-    case ICmpInst::ICMP_EQ: Op = "=="; break;
-    case ICmpInst::ICMP_NE: Op = "!="; break;
-    case ICmpInst::ICMP_SLT: case ICmpInst::ICMP_ULT: Op = "<"; break;
-    case ICmpInst::ICMP_SLE: case ICmpInst::ICMP_ULE: Op = "<="; break;
-    case ICmpInst::ICMP_SGT: case ICmpInst::ICMP_UGT: Op = ">"; break;
-    case ICmpInst::ICMP_SGE: case ICmpInst::ICMP_UGE: Op = ">="; break;
-    default: break;
-    }
-    return renderValue(Cmp->getOperand(0), Depth - 1) + " " + Op + " " +
-           renderValue(Cmp->getOperand(1), Depth - 1);
-  }
-  Value *X;
-  if (match(V, m_Not(m_Value(X))))
-    return "!" + renderValue(X, Depth - 1);
-  if (auto *BO = dyn_cast<BinaryOperator>(V))
-    return "(" + renderValue(BO->getOperand(0), Depth - 1) + " " +
-           BO->getOpcodeName() + " " + renderValue(BO->getOperand(1), Depth - 1) + ")";
-  if (V->hasName())
-    return "%" + std::string(V->getName());
-  return "?";
-}
-
-std::string BranchClassifier::renderCondition(Value *Cond) {
-  std::string S = renderValue(Cond, 5);
-  if (S.size() > 120)
-    S = S.substr(0, 117) + "...";
-  return S;
 }
 
 } // namespace csnake

@@ -1,7 +1,11 @@
 //===- CsnakePasses.cpp - the csnake module passes ------------------------===//
 //
 // Purpose: thin run() methods delegating to ModuleInstrumenter (discovery -> table ->
-// hooks) and to the catalogue printer. See CsnakePasses.h for usage.
+// hooks) and to the catalogue printer. Usage (more in CsnakePasses.h):
+//   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-instrument
+//          -S in.ll -o out.ll
+//   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-print-sites
+//          -disable-output in.ll
 //
 //===----------------------------------------------------------------------===//
 #include "CsnakePasses.h"
@@ -29,9 +33,7 @@ bool alreadyInstrumented(const Module &M) {
   return M.getNamedMetadata(InstrumentedMarker) != nullptr;
 }
 
-void markInstrumented(Module &M) {
-  M.getOrInsertNamedMetadata(InstrumentedMarker);
-}
+void markInstrumented(Module &M) { M.getOrInsertNamedMetadata(InstrumentedMarker); }
 
 void warnNoRootOnce() {
   static bool Warned = false;

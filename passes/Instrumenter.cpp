@@ -65,7 +65,9 @@ Instrumenter::Instrumenter(Module &M, GlobalVariable *State)
   FrameAddress = Intrinsic::getDeclaration(&M, Intrinsic::frameaddress, {I8P});
 }
 
-ConstantInt *Instrumenter::id(const Site &S) { return ConstantInt::get(cast<IntegerType>(I64), S.Id); }
+ConstantInt *Instrumenter::id(const Site &S) {
+  return ConstantInt::get(cast<IntegerType>(I64), S.Id);
+}
 
 Value *Instrumenter::stateOn(IRBuilder<> &B, unsigned Index) {
   Constant *Idx[] = {ConstantInt::get(I64, 0), ConstantInt::get(I64, Index)};
@@ -78,7 +80,8 @@ Value *Instrumenter::stateOn(IRBuilder<> &B, unsigned Index) {
   return B.CreateICmpNE(L, ConstantInt::get(I8, 0), "csnake.on");
 }
 
-Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index, Value **OnOut) {
+Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index,
+                                       Value **OnOut) {
   IRBuilder<> B(Before);
   Value *On = stateOn(B, Index);
   if (OnOut)
@@ -87,7 +90,8 @@ Instruction *Instrumenter::insertCheck(Instruction *Before, unsigned Index, Valu
 }
 
 Instruction *Instrumenter::insertCheckOn(Instruction *Before, Value *On) {
-  Instruction *Then = SplitBlockAndInsertIfThen(On, Before, /*Unreachable=*/false, Unlikely);
+  Instruction *Then =
+      SplitBlockAndInsertIfThen(On, Before, /*Unreachable=*/false, Unlikely);
   Then->getParent()->setName("csnake.hook");
   return Then;
 }
@@ -136,9 +140,11 @@ void Instrumenter::faultBranch(const Site &S) {
   Instruction *Then = insertCheck(BI, S.StateIndex);
   BasicBlock *Check = Then->getParent()->getSinglePredecessor();
   IRBuilder<> B(Then);
-  Value *R = B.CreateCall(FaultBranchFn, {id(S), B.CreateZExt(Cond, I32)}, "csnake.fault");
+  Value *R =
+      B.CreateCall(FaultBranchFn, {id(S), B.CreateZExt(Cond, I32)}, "csnake.fault");
   Value *NC = B.CreateICmpNE(R, ConstantInt::get(I32, 0));
-  PHINode *Phi = PHINode::Create(Cond->getType(), 2, "csnake.cond", &BI->getParent()->front());
+  PHINode *Phi =
+      PHINode::Create(Cond->getType(), 2, "csnake.cond", &BI->getParent()->front());
   Phi->addIncoming(NC, Then->getParent());
   Phi->addIncoming(Cond, Check);
   BI->setCondition(Phi);
@@ -223,9 +229,9 @@ void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Site
     auto &H = KV.second.Hooks;
     std::stable_sort(H.begin(), H.end(), [](const auto &A, const auto &B) {
       if (A.second != B.second)
-        return !A.second; // exits first
-      return A.second ? A.first->LoopDepth < B.first->LoopDepth   // enter: outer first
-                      : A.first->LoopDepth > B.first->LoopDepth;  // exit: inner first
+        return !A.second;                                        // exits first
+      return A.second ? A.first->LoopDepth < B.first->LoopDepth  // enter: outer first
+                      : A.first->LoopDepth > B.first->LoopDepth; // exit: inner first
     });
     Instruction *Anchor = edgeAnchor(KV.first.first, KV.first.second);
     if (!Anchor)

@@ -50,7 +50,8 @@ private:
                                  llvm::Value **OnOut = nullptr);
   llvm::Instruction *insertCheckOn(llvm::Instruction *Before, llvm::Value *On);
   llvm::Instruction *edgeAnchor(llvm::BasicBlock *From, llvm::BasicBlock *To);
-  llvm::Value *loopHook(llvm::Instruction *Anchor, const Site &S, llvm::FunctionCallee Hook);
+  llvm::Value *loopHook(llvm::Instruction *Anchor, const Site &S,
+                        llvm::FunctionCallee Hook);
   void faultBranch(const Site &S);
   void plainBranch(const Site &S, llvm::Value *LoopOn);
   void plainThrow(const Site &S);

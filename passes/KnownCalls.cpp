@@ -25,6 +25,8 @@ bool isLibcallName(StringRef Name) {
 }
 
 bool isIOName(StringRef Name) {
+  // A name table reads best packed; clang-format 14 would put one name per line.
+  // clang-format off
   static const StringSet<> Names = {
       "printf", "fprintf", "vprintf", "vfprintf", "dprintf", "vdprintf", "puts", "fputs",
       "fputc", "putc", "putchar", "fwrite", "fread", "fgets", "fgetc", "getc", "getchar",
@@ -35,17 +37,21 @@ bool isIOName(StringRef Name) {
       "__recv_chk", "__read_chk", "__pread_chk", "__recvfrom_chk", "__open_2",
       "__open64_2", "openat64", "__openat_2", "__openat64_2", "preadv", "pwritev",
       "fopen64", "epoll_pwait", "ppoll", "pselect"};
+  // clang-format on
   return isLibcallName(Name) || Names.count(Name) != 0;
 }
 
 bool isSleepName(StringRef Name) {
+  // clang-format off
   static const StringSet<> Names = {"nanosleep", "usleep", "sleep", "clock_nanosleep",
                                     "pthread_cond_timedwait", "pthread_cond_clockwait",
                                     "sem_timedwait", "sem_clockwait"};
+  // clang-format on
   if (Names.count(Name))
     return true;
   // std::this_thread::__sleep_for / sleep_for / sleep_until (mangled).
-  if (Name.contains("11this_thread11__sleep_for") || Name.contains("11this_thread9sleep_for") ||
+  if (Name.contains("11this_thread11__sleep_for") ||
+      Name.contains("11this_thread9sleep_for") ||
       Name.contains("11this_thread11sleep_until"))
     return true;
   // std::condition_variable(_any)::wait_for / wait_until / __wait_until_impl.

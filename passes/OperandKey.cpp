@@ -1,7 +1,8 @@
 //===- OperandKey.cpp - name the value a branch compares with a constant ---===//
 //
 // Purpose: see OperandKey.h. Everything here refuses (returns no key) on any shape it
-// does not fully understand.
+// does not fully understand. Whether a key can be written at all (length, characters)
+// is SiteDetail's rule, not this file's.
 //
 //===----------------------------------------------------------------------===//
 #include "OperandKey.h"
@@ -336,19 +337,18 @@ std::optional<Key> conditionKey(Value *Cond, const DataLayout &DL, StringRef TU)
 
 } // namespace
 
-std::string operandKeySuffix(Value *Cond, StringRef TU) {
+std::optional<DetailKey> operandKey(Value *Cond, StringRef TU) {
   const Module *M = nullptr;
   if (auto *I = dyn_cast<Instruction>(Cond))
     M = I->getModule();
   else if (auto *A = dyn_cast<Argument>(Cond))
     M = A->getParent()->getParent();
   if (!M)
-    return "";
+    return std::nullopt;
   auto K = conditionKey(Cond, M->getDataLayout(), TU);
-  if (!K || K->Operand.find('|') != std::string::npos || K->Operand.size() > 160)
-    return "";
-  return "|op=" + K->Operand + "|pred=" + std::string(CmpInst::getPredicateName(K->Pred)) +
-         "|k=" + std::to_string(K->K);
+  if (!K)
+    return std::nullopt;
+  return DetailKey{K->Operand, std::string(CmpInst::getPredicateName(K->Pred)), K->K};
 }
 
 } // namespace csnake

@@ -1,11 +1,12 @@
 //===- OperandKey.h - name the value a branch compares with a constant -----===//
 //
 // Purpose: the analyzer's Z3 check (docs/analyzer.md §4) ties a branch site's Bool to an
-// Int when the site's `detail` ends with "|op=<operand>|pred=<p>|k=<int>", meaning "the
-// branch condition is true iff (operand p k)". Two branches on the same configuration
-// flag or field then constrain each other across runs. This file derives that suffix
-// from pipeline-start IR, and only when the derivation is exact: a wrong key makes the
-// analyzer reject a real chain, a missing key only makes the check boolean-only.
+// Int when the site's `detail` ends with "|op=<operand>|pred=<p>|k=<int>" (grammar in
+// abi.h, written by SiteDetail), meaning "the branch condition is true iff (operand p
+// k)". Two branches on the same configuration flag or field then constrain each other
+// across runs. This file derives that key from pipeline-start IR, and only when the
+// derivation is exact: a wrong key makes the analyzer reject a real chain, a missing key
+// only makes the check boolean-only.
 //
 // Accepted conditions (C a ConstantInt, X an operand below; see docs/instrumentation.md
 // "Operand keys"):
@@ -31,9 +32,11 @@
 #ifndef CSNAKE_PASS_OPERANDKEY_H
 #define CSNAKE_PASS_OPERANDKEY_H
 
+#include "SiteDetail.h"
+
 #include "llvm/ADT/StringRef.h"
 
-#include <string>
+#include <optional>
 
 namespace llvm {
 class Value;
@@ -41,10 +44,10 @@ class Value;
 
 namespace csnake {
 
-/// "|op=...|pred=...|k=..." for the condition \p Cond of a conditional branch, or ""
-/// when the operand or the predicate cannot be named exactly. \p TU names the
-/// translation unit (qualifies internal-linkage globals).
-std::string operandKeySuffix(llvm::Value *Cond, llvm::StringRef TU);
+/// The key "the condition \p Cond of a conditional branch is true iff (operand pred k)",
+/// or none when the operand or the predicate cannot be named exactly. \p TU names the
+/// translation unit (qualifies internal-linkage globals). SiteDetail writes it.
+std::optional<DetailKey> operandKey(llvm::Value *Cond, llvm::StringRef TU);
 
 } // namespace csnake
 

@@ -30,10 +30,9 @@ static void registerCallbacks(PassBuilder &PB) {
         }
         return false;
       });
-  PB.registerPipelineStartEPCallback(
-      [](ModulePassManager &MPM, OptimizationLevel) {
-        MPM.addPass(csnake::InstrumentPass());
-      });
+  PB.registerPipelineStartEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
+    MPM.addPass(csnake::InstrumentPass());
+  });
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {

@@ -23,8 +23,8 @@ class Function;
 namespace csnake {
 
 struct Site {
-  unsigned Kind = 0;          // enum csnake_site_kind
-  uint32_t Flags = 0;         // enum csnake_site_flag
+  unsigned Kind = 0;  // enum csnake_site_kind
+  uint32_t Flags = 0; // enum csnake_site_flag
   uint64_t Id = 0;
   uint64_t ParentLoop = 0;
   unsigned Line = 0, Column = 0;
@@ -32,7 +32,7 @@ struct Site {
   unsigned Ordinal = 0;
   uint32_t LoopSize = 0;
   std::string File, Function, Detail;
-  unsigned StateIndex = 0;    // index into the module's state array
+  unsigned StateIndex = 0; // index into the module's state array
 
   // IR anchors (valid until the function is instrumented).
   llvm::Function *Fn = nullptr;

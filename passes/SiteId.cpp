@@ -27,11 +27,16 @@ uint64_t fnv1a64(StringRef Bytes, uint64_t H) {
 
 const char *kindName(unsigned Kind) {
   switch (Kind) {
-  case CSNAKE_KIND_THROW: return "THROW";
-  case CSNAKE_KIND_ERROR_RETURN: return "ERROR_RETURN";
-  case CSNAKE_KIND_LIBCALL: return "LIBCALL";
-  case CSNAKE_KIND_LOOP: return "LOOP";
-  case CSNAKE_KIND_BRANCH: return "BRANCH";
+  case CSNAKE_KIND_THROW:
+    return "THROW";
+  case CSNAKE_KIND_ERROR_RETURN:
+    return "ERROR_RETURN";
+  case CSNAKE_KIND_LIBCALL:
+    return "LIBCALL";
+  case CSNAKE_KIND_LOOP:
+    return "LOOP";
+  case CSNAKE_KIND_BRANCH:
+    return "BRANCH";
   }
   return "UNKNOWN";
 }

@@ -87,9 +87,8 @@ GlobalVariable *SiteTableEmitter::emit(const std::vector<Site> &Sites) {
 
   ByteWriter W(DL.isLittleEndian());
   char Magic[8] = {0};
-  std::memcpy(Magic, CSNAKE_MODULE_MAGIC, sizeof(CSNAKE_MODULE_MAGIC) <= 8
-                                              ? sizeof(CSNAKE_MODULE_MAGIC)
-                                              : 8);
+  std::memcpy(Magic, CSNAKE_MODULE_MAGIC,
+              sizeof(CSNAKE_MODULE_MAGIC) <= 8 ? sizeof(CSNAKE_MODULE_MAGIC) : 8);
   W.bytes(Magic, 8);
   W.u32(CSNAKE_ABI_VERSION);
   W.u32(N);
@@ -112,24 +111,26 @@ GlobalVariable *SiteTableEmitter::emit(const std::vector<Site> &Sites) {
   W.pad8();
 
   auto *BlobInit = ConstantDataArray::get(
-      C, ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(W.Buf.data()), W.Buf.size()));
-  auto *Blob = new GlobalVariable(M, BlobInit->getType(), /*isConstant=*/true,
-                                  GlobalValue::InternalLinkage, BlobInit, "__csnake_sites");
+      C,
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(W.Buf.data()), W.Buf.size()));
+  auto *Blob =
+      new GlobalVariable(M, BlobInit->getType(), /*isConstant=*/true,
+                         GlobalValue::InternalLinkage, BlobInit, "__csnake_sites");
   Blob->setSection(CSNAKE_SITE_SECTION);
   Blob->setAlignment(Align(8));
   appendToUsed(M, {Blob});
 
   auto *StateTy = ArrayType::get(Type::getInt8Ty(C), N);
-  auto *State = new GlobalVariable(M, StateTy, /*isConstant=*/false,
-                                   GlobalValue::InternalLinkage,
-                                   ConstantAggregateZero::get(StateTy), "__csnake_state");
+  auto *State =
+      new GlobalVariable(M, StateTy, /*isConstant=*/false, GlobalValue::InternalLinkage,
+                         ConstantAggregateZero::get(StateTy), "__csnake_state");
   State->setAlignment(Align(8));
 
   // Constructor.
   Type *I8P = Type::getInt8PtrTy(C);
-  FunctionCallee Reg = M.getOrInsertFunction(
-      "__csnake_register_module",
-      FunctionType::get(Type::getVoidTy(C), {I8P, I8P}, false));
+  FunctionCallee Reg =
+      M.getOrInsertFunction("__csnake_register_module",
+                            FunctionType::get(Type::getVoidTy(C), {I8P, I8P}, false));
   if (auto *RF = dyn_cast<Function>(Reg.getCallee()->stripPointerCasts()))
     RF->addFnAttr(Attribute::NoUnwind);
   auto *Ctor = Function::Create(FunctionType::get(Type::getVoidTy(C), false),

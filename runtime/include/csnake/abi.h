@@ -125,6 +125,43 @@ struct csnake_site_record {
   uint32_t detail;       /* LIBCALL: callee name; THROW/ERROR_RETURN: the condition, e.g. "rc < 0" */
 };
 
+/* ---- csnake_site_record.detail: grammar ------------------------------------------------
+ * Written by exactly one producer (passes/SiteDetail.cpp) and read by exactly one parser
+ * (analyzer/compat/operand_key.cpp); tests/unit/analyzer/site_detail_test.cpp round-trips
+ * the two. In bytes (ABNF-like; no byte of a detail is NUL, it is a C string):
+ *
+ *   detail  = text [ key ]
+ *   text    = *( any byte except "|" )
+ *               LIBCALL: the callee name ("recv"); plain THROW: "throw";
+ *               THROW guard / ERROR_RETURN / BRANCH: the rendered branch condition
+ *               ("rc < 0", at most 120 bytes). For display only: a "|" (or NUL) the
+ *               renderer produces is written as CSNAKE_DETAIL_TEXT_ESCAPE, so the first
+ *               "|" of a detail always starts the key.
+ *   key     = "|op=" operand "|pred=" pred "|k=" int
+ *   operand = 1*CSNAKE_DETAIL_OPERAND_MAX( any byte except "|" )
+ *               names the value the condition compares with a constant: "this.field@16:Node",
+ *               "global:g_mode", "load:this.field@24:Stream->@4", "arg#1:<fn hash>"
+ *               (docs/instrumentation.md "Operand keys"). Never escaped: an operand
+ *               the producer cannot write as is (empty, too long, containing "|") is
+ *               refused and the whole key left out.
+ *   pred    = one of CSNAKE_DETAIL_PREDS (LLVM's icmp predicate names)
+ *   int     = [ "-" ] 1*DIGIT   a decimal int64 (std::to_string / strtoll)
+ *
+ * A key means "the branch condition (the i1 the branch tests, not the fault side) is true
+ * iff (operand pred int)"; the analyzer's Z3 check ties sites with the same operand
+ * together. A key is only written when exact: a wrong key rejects a real chain, a missing
+ * one only makes the check boolean-only. The key never enters the site id.
+ * Example: "retries_ > 3|op=this.field@16:Node|pred=sgt|k=3". */
+#define CSNAKE_DETAIL_SEP '|'            /* starts the key and each of its fields */
+#define CSNAKE_DETAIL_ASSIGN '='         /* between a field's name and its value */
+#define CSNAKE_DETAIL_KEY_OP "op"        /* field names, in this order */
+#define CSNAKE_DETAIL_KEY_PRED "pred"
+#define CSNAKE_DETAIL_KEY_K "k"
+#define CSNAKE_DETAIL_OPERAND_MAX 160u   /* bytes */
+#define CSNAKE_DETAIL_TEXT_ESCAPE '?'    /* written for a "|" or NUL in text */
+/* Initialiser list of the pred spellings: `const char *const p[] = {CSNAKE_DETAIL_PREDS};` */
+#define CSNAKE_DETAIL_PREDS "eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"
+
 /* ---- hooks (implemented by libcsnake_rt) ------------------------------------------ */
 
 /* Module constructor. */
