@@ -26,19 +26,9 @@ uint64_t fnv1a64(StringRef Bytes, uint64_t H) {
 }
 
 const char *kindName(unsigned Kind) {
-  switch (Kind) {
-  case CSNAKE_KIND_THROW:
-    return "THROW";
-  case CSNAKE_KIND_ERROR_RETURN:
-    return "ERROR_RETURN";
-  case CSNAKE_KIND_LIBCALL:
-    return "LIBCALL";
-  case CSNAKE_KIND_LOOP:
-    return "LOOP";
-  case CSNAKE_KIND_BRANCH:
-    return "BRANCH";
-  }
-  return "UNKNOWN";
+  // The ABI's spelling is part of the id's hash input: one table for every layer.
+  const char *Name = csnake_site_kind_name(Kind);
+  return Name ? Name : "UNKNOWN";
 }
 
 uint64_t computeSiteId(StringRef RelFile, StringRef Function, unsigned Kind, int RelLine,
