@@ -23,21 +23,22 @@ struct NumericOption {
   std::vector<std::string> accepted;
 };
 
-// Refused by every numeric option: not numbers, not finite, negative, past int64/uint64.
-const std::vector<std::string> kAlwaysRefused = {"nan",  "NaN",  "inf", "-inf", "1e999", "-1",
-                                                 "abc",  "",     "9223372036854775808",
+// Refused by every numeric option: not numbers, not finite, negative, past uint64 (and so
+// past every option's type). Past int64 / int: in the lists of the options of those types.
+const std::vector<std::string> kAlwaysRefused = {"nan", "NaN", "inf", "-inf", "1e999", "-1", "abc", "",
                                                  "18446744073709551616", "99999999999999999999999"};
+const std::string kPastInt64 = "9223372036854775808", kPastInt = "2147483648";
 
 const std::string kInt = "must be an integer from ";
 
 std::vector<NumericOption> numericOptions() {
   return {
-      {"campaign", "--budget", kInt + "0 to 1000000000", {"1000000001", "1.5"}, {"0", "1000000000"}},
+      {"campaign", "--budget", kInt + "0 to 1000000000", {"1000000001", "1.5", kPastInt64}, {"0", "1000000000"}},
       {"campaign", "--time", "must be a duration from 0s to 8760h, like 90s, 30m or 2h", {"8761h", "1e12", "infh", "2d"},
        {"0", "8760h", "90s", "1.5h"}},
-      {"campaign", "--jobs", kInt + "1 to 256", {"0", "257", "2147483648"}, {"1", "256"}},
-      {"campaign", "--repeats", kInt + "1 to 100", {"0", "101"}, {"1", "100"}},
-      {"campaign", "--profile-repeats", kInt + "1 to 100", {"0", "101"}, {"1", "100"}},
+      {"campaign", "--jobs", kInt + "1 to 256", {"0", "257", kPastInt}, {"1", "256"}},
+      {"campaign", "--repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
+      {"campaign", "--profile-repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
       {"campaign", "--seed", kInt + "0 to 18446744073709551615", {"1.5"}, {"0", "18446744073709551615"}},
       {"campaign", "--timeout", "must be a duration in (0s, 168h], like 90s, 30m or 2h", {"0", "1e12", "169h", "nans"},
        {"0.001", "168h", "60"}},
@@ -47,14 +48,14 @@ std::vector<NumericOption> numericOptions() {
        {"0", "0.5", "0.6,0.5", "nan,0", "0.5,inf", "0.5,0.25,0.25"}, {"0,0", "1,0", "0.5,0.5"}},
       {"analyze", "--p-value", "must be a number in (0, 1]", {"0", "1.0001"}, {"1", "0.000001"}},
       {"analyze", "--tvd", "must be a number from 0 to 1", {"1.0001"}, {"0", "1"}},
-      {"analyze", "--min-repeats", kInt + "1 to 100", {"0", "101"}, {"1", "100"}},
-      {"analyze", "--max-length", kInt + "1 to 64", {"0", "65"}, {"1", "64"}},
-      {"analyze", "--max-delays", kInt + "0 to 64", {"65"}, {"0", "64"}},
-      {"analyze", "--max-cycles", kInt + "1 to 1000000000", {"0", "1000000001"}, {"1", "1000000000"}},
-      {"analyze", "--threads", kInt + "1 to 256", {"0", "257"}, {"1", "256"}},
-      {"exec", "--delay-ms", kInt + "0 to 3600000", {"3600001", "0.5"}, {"0", "3600000"}},
+      {"analyze", "--min-repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
+      {"analyze", "--max-length", kInt + "1 to 64", {"0", "65", kPastInt}, {"1", "64"}},
+      {"analyze", "--max-delays", kInt + "0 to 64", {"65", kPastInt}, {"0", "64"}},
+      {"analyze", "--max-cycles", kInt + "1 to 1000000000", {"0", "1000000001", kPastInt64}, {"1", "1000000000"}},
+      {"analyze", "--threads", kInt + "1 to 256", {"0", "257", kPastInt}, {"1", "256"}},
+      {"exec", "--delay-ms", kInt + "0 to 3600000", {"3600001", "0.5", kPastInt64}, {"0", "3600000"}},
       {"exec", "--seed", kInt + "0 to 18446744073709551615", {"1e3"}, {"0", "18446744073709551615"}},
-      {"exec", "--skip", kInt + "0 to 1000000000000", {"1000000000001"}, {"0", "1000000000000"}},
+      {"exec", "--skip", kInt + "0 to 1000000000000", {"1000000000001", kPastInt64}, {"0", "1000000000000"}},
   };
 }
 
@@ -147,7 +148,7 @@ TEST(CliUsage, ExitStatusesAndMessages) {
   EXPECT_EQ(unknown.status, 2);
   EXPECT_EQ(unknown.err, "csnake: unknown command 'frobnicate' (try 'csnake --help')\n");
 
-  Result option = run({CSNAKE_BIN, "status", "--frob"}, 60);
+  Result option = run({CSNAKE_BIN, "status", "--db", "x.db", "--frob"}, 60);
   EXPECT_EQ(option.status, 2);
   EXPECT_EQ(option.err.rfind("csnake status: ", 0), 0u) << option.err;
   EXPECT_NE(option.err.find("--frob"), std::string::npos) << option.err;
