@@ -15,7 +15,6 @@ namespace csnake::cli {
 
 namespace {
 
-
 std::string joinTests(const nlohmann::json &tests) {
   std::string s;
   for (const auto &t : tests) s += (s.empty() ? "" : ", ") + t.get<std::string>();

@@ -15,7 +15,6 @@ namespace csnake::cli {
 
 namespace {
 
-
 int64_t scalar(Database &db, const std::string &sql) {
   Statement q = db.prepare(sql);
   return q.step() ? q.getInt(0) : 0;
