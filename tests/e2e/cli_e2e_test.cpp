@@ -173,6 +173,17 @@ TEST(CliUsage, ExecTakesEverythingAfterDashesAsTheCommand) {
   Result exitCode = run({CSNAKE_BIN, "exec", "--trace-out", dir, "--", "/bin/sh", "-c", "exit 7"}, 60);
   EXPECT_EQ(exitCode.status, 7);
 
+  Result notFound = run({CSNAKE_BIN, "exec", "--trace-out", dir, "--", "/nonexistent/cmd"}, 60);
+  EXPECT_EQ(notFound.status, 127);
+  EXPECT_EQ(notFound.err, "csnake exec: /nonexistent/cmd: No such file or directory\n");
+
+  Result signalled = run({CSNAKE_BIN, "exec", "--trace-out", dir, "--", "/bin/sh", "-c", "kill -TERM $$"}, 60);
+  EXPECT_EQ(signalled.status, 128 + 15);
+
+  Result noTraceDir = run({CSNAKE_BIN, "exec", "--trace-out", "/proc/csnake-cannot-create", "--", "/bin/true"}, 60);
+  EXPECT_EQ(noTraceDir.status, 2);
+  EXPECT_EQ(noTraceDir.err.rfind("csnake exec: cannot create /proc/csnake-cannot-create: ", 0), 0u) << noTraceDir.err;
+
   Result missing = run({CSNAKE_BIN, "exec", "--trace-out", dir}, 60);
   EXPECT_EQ(missing.status, 127);
   EXPECT_EQ(missing.err, "csnake exec: missing command after --\n");
