@@ -106,11 +106,17 @@ int runInForeground(const ForegroundRun &run) {
   close(report[1]);
   setpgid(pid, pid);  // both sides: no race with an early signal
   g_childGroup = pid;
-  struct sigaction sa;
+  // Forwarded while the command runs; the caller's handlers come back afterwards.
+  const int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa, previous[3];
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = forwardSignal;
   sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  for (int i = 0; i < 3; ++i) sigaction(forwarded[i], &sa, &previous[i]);
+  auto restore = [&] {
+    g_childGroup = 0;
+    for (int i = 0; i < 3; ++i) sigaction(forwarded[i], &previous[i], nullptr);
+  };
 
   int execErrno = 0;
   ssize_t got;
@@ -120,11 +126,12 @@ int runInForeground(const ForegroundRun &run) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      g_childGroup = 0;
-      throw RunLaunchError(std::string("waitpid: ") + std::strerror(errno));
+      int e = errno;
+      restore();
+      throw RunLaunchError(std::string("waitpid: ") + std::strerror(e));
     }
   }
-  g_childGroup = 0;
+  restore();
   if (got == sizeof execErrno) throw RunLaunchError(run.argv[0] + ": " + std::strerror(execErrno));
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
