@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build ccache git pkg-config python3
   clang-14 llvm-14 llvm-14-dev llvm-14-tools libclang-rt-14-dev
   libz3-dev libsqlite3-dev sqlite3 libboost-graph-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev zlib1g-dev
+  libgtest-dev libgmock-dev zlib1g-dev libcli11-dev
 )
 
 missing=()

@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -39,14 +38,17 @@ RunOutcome outcomeOf(const ProcessStatus &st) {
   return o;
 }
 
-std::string planJson(const ExperimentPlan &p, uint64_t seed) {
-  nlohmann::json j = {{"version", 1}, {"fault", formatSiteId(p.fault)}, {"mode", p.mode}};
-  if (p.context) j["context"] = formatSiteId(p.context);
-  if (p.delayMs) j["delay_ms"] = p.delayMs;
-  if (!p.errnoName.empty()) j["errno"] = p.errnoName;
-  if (p.skip > 0) j["skip"] = p.skip;
-  j["seed"] = seed;
-  return j.dump();
+// The campaign's experiment as the plan file its runs start with.
+Plan runPlan(const ExperimentPlan &p, uint64_t seed) {
+  Plan plan;
+  plan.fault = p.fault;
+  plan.context = p.context;
+  plan.mode = p.mode;
+  if (p.delayMs) plan.delayMs = p.delayMs;
+  plan.errnoName = p.errnoName;
+  plan.skip = static_cast<uint64_t>(p.skip);
+  plan.seed = seed;
+  return plan;
 }
 
 std::string firstLine(const std::string &path) {
@@ -310,7 +312,7 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
       spec.cwd = t->second.test.cwd;
       spec.timeoutSeconds = opts_.runTimeoutSeconds;
       spec.runDir = opts_.resultsDir + "/run-" + std::to_string(r.runId);
-      if (kind == ExperimentKind::Injection) spec.planJson = planJson(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
+      if (kind == ExperimentKind::Injection) spec.plan = runPlan(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));
       store_->markRunning(r.runId);
       inFlight[r.runId] = r;
       std::string handle = pool.submit(spec);

@@ -4,8 +4,8 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
-#include "cli/arg_parser.h"
 #include "commands.h"
 #include "csnake/campaigndb/campaign_db.h"
 #include "store/analysis_reader.h"
@@ -14,73 +14,75 @@ namespace csnake::cli {
 
 namespace {
 
-const char kUsage[] = "usage: csnake cycles --db FILE [--json] [--all]\n"
-                      "  --all   include cycles rejected by the compatibility check\n";
-
 std::string joinTests(const nlohmann::json &tests) {
   std::string s;
   for (const auto &t : tests) s += (s.empty() ? "" : ", ") + t.get<std::string>();
   return s.empty() ? "-" : s;
 }
 
-}  // namespace
-
-int runCyclesCommand(int argc, char **argv) {
+struct CyclesArgs {
   std::string dbPath;
   bool json = false, all = false;
-  ArgParser args("cycles", kUsage);
-  args.value("--db", dbPath).flag("--json", json).flag("--all", all);
-  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
-  if (dbPath.empty()) return args.usageError("--db is required");
-  try {
-    CampaignDb db(dbPath, OpenMode::ReadOnly);
-    analyzer::requireAnalysis(db);
-    nlohmann::json cycles = analyzer::readCycles(db, all);
-    if (json) {
-      std::cout << cycles.dump(2) << "\n";
-      return 0;
-    }
-    if (cycles.empty()) {
-      size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
-      if (rejected) std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
-      else std::printf("no cycles\n");
-      return 0;
-    }
-    int n = 0;
-    for (const auto &c : cycles) {
-      std::printf("#%d  cycle %lld: %lld edges, %lld delay fault(s), %lld test(s), %s",
-                  ++n, static_cast<long long>(c["id"].get<int64_t>()), static_cast<long long>(c["length"].get<int64_t>()),
-                  static_cast<long long>(c["delays"].get<int64_t>()), static_cast<long long>(c["n_tests"].get<int64_t>()),
-                  c["verdict"].get<std::string>().c_str());
-      if (c.value("inferred_steps", 0) > 0)
-        std::printf(", %d step(s) inferred", c.value("inferred_steps", 0));
-      else
-        std::printf(", every step observed");
-      if (!c["alternatives"].empty()) std::printf(" (+%zu near-identical alternative(s))", c["alternatives"].size());
-      std::printf("\n");
-      for (const auto &s : c["steps"]) {
-        std::printf("  [%s] edge %lld%s\n", s["type"].get<std::string>().c_str(), static_cast<long long>(s["edge"].get<int64_t>()),
-                    s.value("next_fault_observed", true) ? "" : "  (next fault reached, not observed)");
-        std::printf("      cause  %s  in context %s\n", analyzer::siteLine(s["cause"]).c_str(),
-                    s["cause_context"].value("id", "").c_str());
-        std::printf("      effect %s\n", analyzer::siteLine(s["effect"]).c_str());
-        if (s.contains("hop"))
-          std::printf("      hop    child %s -> parent %s (parent_delay edge %lld)\n", s["hop"]["child"].value("id", "").c_str(),
-                      s["hop"]["parent"].value("id", "").c_str(), static_cast<long long>(s["hop"]["edge"].get<int64_t>()));
-        std::printf("      tests  %s\n", joinTests(s["tests"]).c_str());
-        const auto &j = s["junction"];
-        if (j.is_object() && j.contains("verdict")) {
-          std::printf("      junction at %s: %s\n", j.value("loop", "").c_str(), j["verdict"].get<std::string>().c_str());
-          for (const auto &line : j.value("core", nlohmann::json::array()))
-            std::printf("        unsat: %s\n", line.get<std::string>().c_str());
-        }
+};
+
+int runCyclesCommand(const CyclesArgs &a) {
+  const std::string &dbPath = a.dbPath;
+  const bool json = a.json, all = a.all;
+  CampaignDb db(dbPath, OpenMode::ReadOnly);
+  analyzer::requireAnalysis(db);
+  nlohmann::json cycles = analyzer::readCycles(db, all);
+  if (json) {
+    std::cout << cycles.dump(2) << "\n";
+    return 0;
+  }
+  if (cycles.empty()) {
+    size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
+    if (rejected) std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
+    else std::printf("no cycles\n");
+    return 0;
+  }
+  int n = 0;
+  for (const auto &c : cycles) {
+    std::printf("#%d  cycle %lld: %lld edges, %lld delay fault(s), %lld test(s), %s",
+                ++n, static_cast<long long>(c["id"].get<int64_t>()), static_cast<long long>(c["length"].get<int64_t>()),
+                static_cast<long long>(c["delays"].get<int64_t>()), static_cast<long long>(c["n_tests"].get<int64_t>()),
+                c["verdict"].get<std::string>().c_str());
+    if (c.value("inferred_steps", 0) > 0)
+      std::printf(", %d step(s) inferred", c.value("inferred_steps", 0));
+    else
+      std::printf(", every step observed");
+    if (!c["alternatives"].empty()) std::printf(" (+%zu near-identical alternative(s))", c["alternatives"].size());
+    std::printf("\n");
+    for (const auto &s : c["steps"]) {
+      std::printf("  [%s] edge %lld%s\n", s["type"].get<std::string>().c_str(), static_cast<long long>(s["edge"].get<int64_t>()),
+                  s.value("next_fault_observed", true) ? "" : "  (next fault reached, not observed)");
+      std::printf("      cause  %s  in context %s\n", analyzer::siteLine(s["cause"]).c_str(),
+                  s["cause_context"].value("id", "").c_str());
+      std::printf("      effect %s\n", analyzer::siteLine(s["effect"]).c_str());
+      if (s.contains("hop"))
+        std::printf("      hop    child %s -> parent %s (parent_delay edge %lld)\n", s["hop"]["child"].value("id", "").c_str(),
+                    s["hop"]["parent"].value("id", "").c_str(), static_cast<long long>(s["hop"]["edge"].get<int64_t>()));
+      std::printf("      tests  %s\n", joinTests(s["tests"]).c_str());
+      const auto &j = s["junction"];
+      if (j.is_object() && j.contains("verdict")) {
+        std::printf("      junction at %s: %s\n", j.value("loop", "").c_str(), j["verdict"].get<std::string>().c_str());
+        for (const auto &line : j.value("core", nlohmann::json::array()))
+          std::printf("        unsat: %s\n", line.get<std::string>().c_str());
       }
     }
-    return 0;
-  } catch (const std::exception &e) {
-    std::fprintf(stderr, "csnake cycles: %s\n", e.what());
-    return 1;
   }
+  return 0;
+}
+
+}  // namespace
+
+Command addCyclesCommand(CLI::App &root) {
+  auto a = std::make_shared<CyclesArgs>();
+  CLI::App *app = root.add_subcommand("cycles", "list the cycles found by analyze, ranked");
+  app->add_option("--db", a->dbPath, "campaign database")->type_name("FILE")->required();
+  app->add_flag("--json", a->json, "print the cycles as JSON");
+  app->add_flag("--all", a->all, "include cycles rejected by the compatibility check");
+  return {app, [a] { return runCyclesCommand(*a); }};
 }
 
 }  // namespace csnake::cli

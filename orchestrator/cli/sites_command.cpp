@@ -1,22 +1,19 @@
 // `csnake sites BINARY [--json] [--kind KIND] [--all]`: the site catalogue of an
 // instrumented binary, read from its csnake_sites section without running anything.
 #include <cstdio>
-#include <cstring>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "catalog/site_catalog.h"
+#include "cli/options.h"
 #include "commands.h"
 
 namespace csnake::cli {
 
 namespace {
-
-const char kUsage[] =
-    "usage: csnake sites BINARY [--json] [--kind THROW|ERROR_RETURN|LIBCALL|LOOP|BRANCH] [--all]\n"
-    "  Lists the fault sites compiled into BINARY. BRANCH sites (branch points recorded\n"
-    "  for path signatures) are shown only with --all or --kind BRANCH.\n";
 
 nlohmann::json siteJson(const FaultSite &s) {
   nlohmann::json j = {{"id", formatSiteId(s.id)},
@@ -50,50 +47,19 @@ std::string loopFacts(const FaultSite &s) {
   return f;
 }
 
-}  // namespace
-
-int runSitesCommand(int argc, char **argv) {
+struct SitesArgs {
   std::string binary;
-  bool json = false, all = false, haveKind = false;
-  SiteKind kind = SiteKind::Loop;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--json") json = true;
-    else if (a == "--all") all = true;
-    else if (a == "--kind" && i + 1 < argc) {
-      if (!parseSiteKind(argv[++i], kind)) {
-        std::fprintf(stderr, "csnake sites: unknown kind '%s'\n%s", argv[i], kUsage);
-        return 2;
-      }
-      haveKind = true;
-    } else if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "csnake sites: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return 2;
-    } else if (binary.empty()) binary = a;
-    else {
-      std::fprintf(stderr, "csnake sites: one binary at a time ('%s')\n", a.c_str());
-      return 2;
-    }
-  }
-  if (binary.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  SiteCatalog cat;
-  try {
-    cat = SiteCatalog::fromBinary(binary);
-  } catch (const CatalogError &e) {
-    std::fprintf(stderr, "csnake sites: %s\n", e.what());
-    return 1;
-  }
+  bool json = false, all = false;
+  std::optional<SiteKind> kind;
+};
+
+int runSitesCommand(const SitesArgs &a) {
+  SiteCatalog cat = SiteCatalog::fromBinary(a.binary);
   auto shown = [&](const FaultSite &s) {
-    if (haveKind) return s.kind == kind;
-    return all || s.kind != SiteKind::Branch;
+    if (a.kind) return s.kind == *a.kind;
+    return a.all || s.kind != SiteKind::Branch;
   };
-  if (json) {
+  if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const FaultSite &s : cat.sites())
       if (shown(s)) out.push_back(siteJson(s));
@@ -112,6 +78,28 @@ int runSitesCommand(int argc, char **argv) {
   }
   std::printf("%zu sites in %zu modules\n", n, cat.moduleCount());
   return 0;
+}
+
+}  // namespace
+
+Command addSitesCommand(CLI::App &root) {
+  auto a = std::make_shared<SitesArgs>();
+  CLI::App *app = root.add_subcommand("sites", "list the fault sites of an instrumented binary");
+  app->add_option("BINARY", a->binary, "instrumented binary (or shared library)")->required();
+  app->add_flag("--json", a->json, "print the catalogue as JSON");
+  addChecked(
+      *app, "--kind",
+      [a](const std::string &text) {
+        SiteKind k;
+        if (!parseSiteKind(text, k)) return false;
+        a->kind = k;
+        return true;
+      },
+      "is THROW, ERROR_RETURN, LIBCALL, LOOP or BRANCH", "only sites of this kind")
+      ->type_name("KIND");
+  app->add_flag("--all", a->all, "include BRANCH sites");
+  app->footer("BRANCH sites (branch points recorded for path signatures) are shown only with --all or --kind BRANCH.");
+  return {app, [a] { return runSitesCommand(*a); }};
 }
 
 }  // namespace csnake::cli

@@ -2,36 +2,26 @@
 // what test discovery finds, without running any test.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/arg_parser.h"
 #include "commands.h"
 #include "discovery/test_discovery.h"
 
 namespace csnake::cli {
 
 namespace {
-const char kUsage[] =
-    "usage: csnake tests --build DIR [--json] [--tests-file FILE] [--label LABEL] [--tests FILTER]\n";
-}
 
-int runTestsCommand(int argc, char **argv) {
+struct TestsArgs {
   std::string build, listFile, filter;
   bool json = false;
-  DiscoveryOptions opts;
-  ArgParser args("tests", kUsage);
-  args.value("--build", build).value("--tests-file", listFile).value("--label", opts.labelFilter);
-  args.value("--tests", filter).flag("--json", json);
-  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
-  if (build.empty() && listFile.empty()) return args.usageError("--build or --tests-file is required");
-  std::vector<TestCase> tests;
-  try {
-    tests = filterTests(discoverTests(build, listFile, opts), filter);
-  } catch (const DiscoveryError &e) {
-    std::fprintf(stderr, "csnake tests: %s\n", e.what());
-    return 1;
-  }
-  if (json) {
+  DiscoveryOptions discovery;
+};
+
+int runTestsCommand(const TestsArgs &a) {
+  if (a.build.empty() && a.listFile.empty()) throw UsageError("--build or --tests-file is required");
+  std::vector<TestCase> tests = filterTests(discoverTests(a.build, a.listFile, a.discovery), a.filter);
+  if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const TestCase &t : tests)
       out.push_back({{"id", t.id}, {"binary", t.binary}, {"adapter", t.adapter}, {"argv", t.argv}, {"cwd", t.cwd},
@@ -42,6 +32,20 @@ int runTestsCommand(int argc, char **argv) {
   for (const TestCase &t : tests) std::printf("%-60s %-12s %s\n", t.id.c_str(), t.adapter.c_str(), t.binary.c_str());
   std::printf("%zu tests\n", tests.size());
   return 0;
+}
+
+}  // namespace
+
+Command addTestsCommand(CLI::App &root) {
+  auto a = std::make_shared<TestsArgs>();
+  CLI::App *app = root.add_subcommand("tests", "list the tests of a target build");
+  app->add_option("--build", a->build, "target build directory (CTest or GoogleTest binaries)")->type_name("DIR");
+  app->add_option("--tests-file", a->listFile, "explicit test list instead of discovery")->type_name("FILE");
+  app->add_option("--label", a->discovery.labelFilter, "only CTest tests with this label")->type_name("LABEL");
+  app->add_option("--tests", a->filter, "GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'")
+      ->type_name("FILTER");
+  app->add_flag("--json", a->json, "print the tests as JSON");
+  return {app, [a] { return runTestsCommand(*a); }};
 }
 
 }  // namespace csnake::cli

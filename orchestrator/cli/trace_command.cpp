@@ -16,12 +16,13 @@
 //                "first_fire_ns"}}
 // Records of different processes with the same key (site, context, call site, node) are
 // summed. Decision values: 0 = false, 1 = true, 2 = event (throw / failed call).
-// Errors: one line "csnake: trace DIR/FILE: problem", exit 1.
+// Errors: one line "csnake trace: DIR/FILE: problem", exit 1.
 #include "commands.h"
 
 #include "catalog/site_catalog.h"
 
 #include <csnake/abi.h>
+#include <csnake/trace_merge.h>
 #include <csnake/trace_reader.h>
 
 #include <nlohmann/json.hpp>
@@ -80,24 +81,6 @@ class SiteAnnotator {
   std::vector<std::unique_ptr<SiteCatalog>> catalogs_;
 };
 
-struct EventAgg {
-  uint32_t kind = 0;
-  uint64_t reach = 0, occur = 0, injected = 0;
-  int32_t lastErrno = 0;
-};
-struct PathAgg {
-  uint64_t count = 0;
-  bool overflow = false;
-  std::vector<PathPair> pairs;
-};
-struct LoopAgg {
-  uint64_t parent = 0, invocations = 0, iterations = 0, maxIterations = 0, openInv = 0, openIter = 0;
-  std::map<uint32_t, uint64_t> hist;
-  std::map<uint64_t, PathAgg> paths;
-};
-using EventKey = std::tuple<uint64_t, uint64_t, uint64_t, std::string>;  // site, ctx, callsig, node
-using LoopKey = std::tuple<uint64_t, uint64_t, std::string>;             // loop, callsig, node
-
 std::string modeText(const ReceiptRecord &r) {
   if (!r.has_plan) return "none";
   if (r.mode == uint32_t(PlanMode::Probability)) {
@@ -137,46 +120,19 @@ ordered_json statsJson(const StatsRecord &s) {
   return j;
 }
 
-void usage(FILE *out) { std::fprintf(out, "usage: csnake trace DIR [--json]\n"); }
-
-}  // namespace
-
-int runTraceCommand(int argc, char **argv) {
+struct TraceArgs {
   std::string dir;
   bool json = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--json") json = true;
-    else if (a == "-h" || a == "--help") {
-      usage(stdout);
-      return 0;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "csnake trace: unknown option '%s'\n", a.c_str());
-      return 2;
-    } else if (dir.empty()) dir = a;
-    else {
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (dir.empty()) {
-    usage(stderr);
-    return 2;
-  }
-  TraceDirectory td;
-  try {
-    td = TraceDirectory::read(dir);
-  } catch (const TraceError &e) {
-    std::fprintf(stderr, "csnake: trace %s\n", e.what());
-    return 1;
-  }
+};
+
+int runTraceCommand(const TraceArgs &a) {
+  const std::string &dir = a.dir;
+  const bool json = a.json;
+  TraceDirectory td = TraceDirectory::read(dir);
 
   SiteAnnotator sites;
   for (const auto &f : td.files) sites.addBinary(f.exe());
 
-  std::map<EventKey, EventAgg> events;
-  std::map<LoopKey, LoopAgg> loops;
-  ReceiptRecord receipt{};
   ordered_json processes = ordered_json::array();
   for (const auto &f : td.files) {
     ordered_json p;
@@ -192,45 +148,13 @@ int runTraceCommand(int argc, char **argv) {
     p["receipt"] = receiptJson(f.receipt);
     p["stats"] = statsJson(f.stats);
     processes.push_back(p);
-
-    if (f.receipt.has_plan) {
-      if (!receipt.has_plan) receipt = f.receipt, receipt.armed = receipt.fired = 0, receipt.fire_count = 0,
-                             receipt.first_fire_ns = 0;
-      receipt.armed |= f.receipt.armed;
-      receipt.fired |= f.receipt.fired;
-      receipt.fire_count += f.receipt.fire_count;
-      if (f.receipt.first_fire_ns && (!receipt.first_fire_ns || f.receipt.first_fire_ns < receipt.first_fire_ns))
-        receipt.first_fire_ns = f.receipt.first_fire_ns;
-    }
-    for (const auto &e : f.events) {
-      EventAgg &a = events[{e.site, e.context, e.callsig, f.nodeName(e.node)}];
-      a.kind = e.kind ? e.kind : a.kind;
-      a.reach += e.reach;
-      a.occur += e.occur;
-      a.injected += e.injected;
-      if (e.last_errno) a.lastErrno = e.last_errno;
-    }
-    for (const auto &l : f.loops) {
-      LoopAgg &a = loops[{l.rec.loop, l.rec.callsig, f.nodeName(l.rec.node)}];
-      a.parent = a.parent ? a.parent : l.rec.parent;
-      a.invocations += l.rec.invocations;
-      a.iterations += l.rec.iterations;
-      a.maxIterations = std::max(a.maxIterations, l.rec.max_iterations);
-      a.openInv += l.rec.open_invocations;
-      a.openIter += l.rec.open_iterations;
-      for (const auto &b : l.histogram) a.hist[b.bucket] += b.count;
-    }
-    for (const auto &p : f.paths) {
-      LoopAgg &a = loops[{p.rec.loop, p.rec.callsig, f.nodeName(p.rec.node)}];
-      PathAgg &pa = a.paths[p.rec.pathsig];
-      pa.count += p.rec.count;
-      pa.overflow |= p.rec.overflow != 0;
-      pa.pairs = p.pairs;
-    }
   }
+  // Each node's loops apart, and open invocations shown as such (MergeOptions defaults).
+  MergedTrace merged = mergeTraces(td, MergeOptions{});
+  const ReceiptRecord &receipt = merged.receipt;
 
   ordered_json ev = ordered_json::array();
-  for (const auto &[k, a] : events) {
+  for (const auto &[k, a] : merged.events) {
     ordered_json j;
     j["site"] = hexId(std::get<0>(k));
     uint32_t kind = a.kind;
@@ -247,8 +171,14 @@ int runTraceCommand(int argc, char **argv) {
     sites.annotate(j, std::get<0>(k));
     ev.push_back(j);
   }
+  // A loop is listed when it has a loop record, path records, or both.
+  std::set<MergedTrace::LoopKey> loopKeys;
+  for (const auto &[k, l] : merged.loops) loopKeys.insert(k);
+  for (const auto &[k, p] : merged.paths) loopKeys.insert({std::get<0>(k), std::get<1>(k), std::get<2>(k)});
   ordered_json lo = ordered_json::array();
-  for (const auto &[k, a] : loops) {
+  for (const MergedTrace::LoopKey &k : loopKeys) {
+    auto found = merged.loops.find(k);
+    const MergedLoop &a = found != merged.loops.end() ? found->second : MergedLoop{};
     ordered_json j;
     j["loop"] = hexId(std::get<0>(k));
     j["callsig"] = hexId(std::get<1>(k));
@@ -257,15 +187,19 @@ int runTraceCommand(int argc, char **argv) {
     j["invocations"] = a.invocations;
     j["iterations"] = a.iterations;
     j["max_iterations"] = a.maxIterations;
-    j["open_invocations"] = a.openInv;
-    j["open_iterations"] = a.openIter;
+    j["open_invocations"] = a.openInvocations;
+    j["open_iterations"] = a.openIterations;
     ordered_json h = ordered_json::array();
-    for (const auto &[b, c] : a.hist) h.push_back({histBucketLow(b), c});
+    for (const auto &[low, c] : a.histogram) h.push_back({low, c});
     j["histogram"] = h;
     ordered_json ps = ordered_json::array();
-    for (const auto &[sig, p] : a.paths) {
+    auto first = merged.paths.lower_bound({std::get<0>(k), std::get<1>(k), std::get<2>(k), 0});
+    for (auto it = first; it != merged.paths.end() && std::get<0>(it->first) == std::get<0>(k) &&
+                          std::get<1>(it->first) == std::get<1>(k) && std::get<2>(it->first) == std::get<2>(k);
+         ++it) {
+      const MergedPath &p = it->second;
       ordered_json pj;
-      pj["pathsig"] = hexId(sig);
+      pj["pathsig"] = hexId(std::get<3>(it->first));
       pj["count"] = p.count;
       pj["overflow"] = p.overflow;
       ordered_json d = ordered_json::array();
@@ -343,6 +277,16 @@ int runTraceCommand(int argc, char **argv) {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+Command addTraceCommand(CLI::App &root) {
+  auto a = std::make_shared<TraceArgs>();
+  CLI::App *app = root.add_subcommand("trace", "decode a trace directory");
+  app->add_option("DIR", a->dir, "trace directory of a run (every *.cstrace in it)")->required();
+  app->add_flag("--json", a->json, "print the merged trace as JSON");
+  return {app, [a] { return runTraceCommand(*a); }};
 }
 
 }  // namespace csnake::cli

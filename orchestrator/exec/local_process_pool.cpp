@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include <csnake/abi.h>
@@ -53,9 +52,16 @@ std::string LocalProcessPool::submit(const RunSpec &spec) {
   setEnv(ps.env, CSNAKE_ENV_TRACE_DIR, result.traceDir);
   int lo = opts_.portBase + static_cast<int>(slot) * opts_.portsPerSlot;
   setEnv(ps.env, "CSNAKE_PORT_RANGE", std::to_string(lo) + "-" + std::to_string(lo + opts_.portsPerSlot - 1));
-  if (!spec.planJson.empty()) {
+  if (spec.plan) {
     std::string planPath = spec.runDir + "/plan.json";
-    std::ofstream(planPath) << spec.planJson << "\n";
+    try {
+      spec.plan->writeFile(planPath);
+    } catch (const PlanError &e) {
+      // Unwritable (a full disk) or invalid: the run cannot start armed; never unarmed.
+      result.status.spawnError = e.what();
+      ready_.push_back(result);
+      return "";
+    }
     setEnv(ps.env, CSNAKE_ENV_PLAN, planPath);
   }
   for (const std::string &kv : spec.env) {

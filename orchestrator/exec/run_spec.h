@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "csnake/common/plan.h"
 #include "process/subprocess.h"
 
 namespace csnake {
@@ -16,7 +18,7 @@ struct RunSpec {
   std::vector<std::string> argv;
   std::vector<std::string> env;   // additions to the executor's base environment, KEY=VALUE
   std::string cwd;                // "" = the run's own temp directory
-  std::string planJson;           // "" = profile run (nothing armed)
+  std::optional<Plan> plan;       // nothing = profile run (nothing armed)
   double timeoutSeconds = 60;
   std::string runDir;             // results root / runs / <id>: trace/, plan.json, output.log
 };

@@ -131,8 +131,8 @@ bool parsePlan(const std::string &text, Plan &out, std::string &problem) {
       if (!errnoFromName(e, p.errnoValue)) throw "unknown errno \"" + e + "\"";
     }
     if (j.contains("seed")) {
-      if (!j["seed"].is_number_unsigned() && !j["seed"].is_number_integer())
-        throw std::string("bad \"seed\" (expected an integer)");
+      // Unsigned only: a negative JSON integer would wrap around in get<uint64_t>().
+      if (!j["seed"].is_number_unsigned()) throw std::string("bad \"seed\" (expected an integer 0..2^64-1)");
       p.seed = j["seed"].get<uint64_t>();
     }
     if (j.contains("skip")) {

@@ -1,5 +1,6 @@
 #include "csnake/trace_summary.h"
 
+#include <csnake/trace_merge.h>
 #include <csnake/trace_reader.h>
 
 #include <filesystem>
@@ -8,38 +9,40 @@ namespace csnake {
 
 TraceSummary summarizeTraceDir(const std::string &dir) {
   TraceDirectory td = TraceDirectory::read(dir);
+  // FCA compares a test's loops across runs whatever node ran them, and counts the
+  // invocations a killed or timed-out run left open with the iterations they had done.
+  MergeOptions opts;
+  opts.loopsByNode = false;
+  opts.foldOpenInvocations = true;
+  MergedTrace m = mergeTraces(td, opts);
+
   TraceSummary s;
   s.processes = td.files.size();
   for (const TraceFile &f : td.files) {
     std::error_code ec;
     s.bytes += std::filesystem::file_size(f.path, ec);
-    if (f.hasReceipt && f.receipt.has_plan) {
-      s.hasPlan = true;
-      s.armed |= f.receipt.armed != 0;
-      s.fired |= f.receipt.fired != 0;
-      s.fireCount += f.receipt.fire_count;
-    }
-    for (const trace::EventRecord &e : f.events) {
-      EventSummary &m = s.events[{e.site, e.context, e.callsig, f.nodeName(e.node)}];
-      m.reached += e.reach;
-      m.occurred += e.occur;
-      m.injected += e.injected;
-    }
-    for (const TraceLoop &l : f.loops) {
-      LoopSummary &m = s.loops[{l.rec.loop, l.rec.callsig}];
-      if (!m.parent) m.parent = l.rec.parent;
-      // Invocations still open at the last flush (a killed or timed-out run) count with
-      // the iterations they had done.
-      m.invocations += l.rec.invocations + l.rec.open_invocations;
-      m.iterations += l.rec.iterations + l.rec.open_iterations;
-      for (const trace::HistBucket &b : l.histogram) m.histogram[trace::histBucketLow(b.bucket)] += b.count;
-    }
-    for (const TracePath &p : f.paths) {
-      PathSummary &m = s.paths[{p.rec.loop, p.rec.callsig, p.rec.pathsig}];
-      m.count += p.rec.count;
-      if (m.decisions.empty())
-        for (const trace::PathPair &pp : p.pairs) m.decisions.emplace_back(pp.site, pp.value);
-    }
+  }
+  s.hasPlan = m.receipt.has_plan != 0;
+  s.armed = m.receipt.armed != 0;
+  s.fired = m.receipt.fired != 0;
+  s.fireCount = m.receipt.fire_count;
+  for (const auto &[key, e] : m.events) {
+    EventSummary &out = s.events[key];
+    out.reached = e.reach;
+    out.occurred = e.occur;
+    out.injected = e.injected;
+  }
+  for (const auto &[key, l] : m.loops) {
+    LoopSummary &out = s.loops[{std::get<0>(key), std::get<1>(key)}];
+    out.parent = l.parent;
+    out.invocations = l.invocations;
+    out.iterations = l.iterations;
+    out.histogram = l.histogram;
+  }
+  for (const auto &[key, p] : m.paths) {
+    PathSummary &out = s.paths[{std::get<0>(key), std::get<1>(key), std::get<3>(key)}];
+    out.count = p.count;
+    for (const trace::PathPair &pp : p.pairs) out.decisions.emplace_back(pp.site, pp.value);
   }
   return s;
 }

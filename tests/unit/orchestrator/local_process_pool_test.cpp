@@ -41,7 +41,8 @@ TEST(LocalProcessPool, RunsInParallelWithPlanTraceDirAndOwnTempDir) {
     s.argv = {"/bin/sh", "-c", "echo \"$CSNAKE_TRACE_DIR|$CSNAKE_PLAN|$TMPDIR|$PWD|$CSNAKE_PORT_RANGE\"; sleep 0.2"};
     s.runDir = (root.path / ("run-" + std::to_string(id))).string();
     if (id % 2 == 0) {
-      s.planJson = R"({"version":1,"fault":"0x1","mode":"once"})";
+      s.plan = Plan{};
+      s.plan->fault = 0x1;
     }
     pool.submit(s);
   }
@@ -55,7 +56,9 @@ TEST(LocalProcessPool, RunsInParallelWithPlanTraceDirAndOwnTempDir) {
     EXPECT_EQ(line.substr(0, line.rfind('|')), dir + "/trace|" + plan + "|" + dir + "/tmp|" + dir + "/tmp");
     EXPECT_TRUE(fs::is_directory(r.traceDir));
     if (id % 2 == 0) {
-      EXPECT_TRUE(fs::exists(dir + "/plan.json"));
+      Plan expected;
+      expected.fault = 0x1;
+      EXPECT_EQ(Plan::readFile(dir + "/plan.json"), expected);
     }
   }
 }

@@ -69,6 +69,9 @@ TEST(PlanLoader, Errors) {
   EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","errno":"EWHAT"})"), "unknown errno \"EWHAT\"");
   EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","delay_ms":-1})"),
             "bad \"delay_ms\" (expected an integer 0..3600000)");
+  // A negative seed used to wrap around to a huge one.
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","seed":-1})"), "bad \"seed\" (expected an integer 0..2^64-1)");
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","seed":1.5})"), "bad \"seed\" (expected an integer 0..2^64-1)");
 }
 
 TEST(PlanLoader, Skip) {
