@@ -40,18 +40,23 @@ nlohmann::json AnalysisResult::summary() const {
       byVerdict[c.verdict]++;
     }
   }
-  return {{"experiments", {{"injection", experiments.size()}, {"analysed", analysed}, {"skipped", skipped},
-                           {"skip_reasons", reasons}}},
-          {"excluded_runs", {{"not_fired", notFired}, {"failed", failed}, {"timed_out", timedOut}, {"incomplete", incomplete}}},
-          {"effects", effects.size()},
-          {"effects_by_type", byType},
-          {"edges", edges.size()},
-          {"graph", {{"vertices", search.vertices}, {"transitions", search.transitions}, {"cyclic_vertices", search.cyclicVertices}}},
-          {"cycles_found", search.cycles},
-          {"cycle_groups", groups},
-          {"groups_by_verdict", byVerdict},
-          {"search_truncated", search.truncated},
-          {"search_seconds", search.seconds}};
+  return {
+      {"experiments",
+       {{"injection", experiments.size()}, {"analysed", analysed}, {"skipped", skipped}, {"skip_reasons", reasons}}},
+      {"excluded_runs",
+       {{"not_fired", notFired}, {"failed", failed}, {"timed_out", timedOut}, {"incomplete", incomplete}}},
+      {"effects", effects.size()},
+      {"effects_by_type", byType},
+      {"edges", edges.size()},
+      {"graph",
+       {{"vertices", search.vertices},
+        {"transitions", search.transitions},
+        {"cyclic_vertices", search.cyclicVertices}}},
+      {"cycles_found", search.cycles},
+      {"cycle_groups", groups},
+      {"groups_by_verdict", byVerdict},
+      {"search_truncated", search.truncated},
+      {"search_seconds", search.seconds}};
 }
 
 AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
@@ -87,15 +92,21 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       // reachability (graph/continuation.h) and the Z3 check.
       bool observed = e.type != EffectType::E || failsOnItsOwn(e, graph.vertices()[t.to].site);
       if (!observed) ++s.inferred;
-      nlohmann::json step = {{"edge", e.id}, {"cause", e.cause}, {"cause_context", e.causeContext},
-                             {"effect", e.effect}, {"type", effectTypeName(e.type)},
-                             {"next_fault", graph.vertices()[t.to].site}, {"junction", t.junction},
-                             {"next_fault_observed", observed}, {"evidence", e.evidence(r.effects, data)}};
+      nlohmann::json step = {{"edge", e.id},
+                             {"cause", e.cause},
+                             {"cause_context", e.causeContext},
+                             {"effect", e.effect},
+                             {"type", effectTypeName(e.type)},
+                             {"next_fault", graph.vertices()[t.to].site},
+                             {"junction", t.junction},
+                             {"next_fault_observed", observed},
+                             {"evidence", e.evidence(r.effects, data)}};
       if (t.hopEdge >= 0) {
         const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
         s.edgeIds.push_back(h.id);
         s.tests.insert(h.tests.begin(), h.tests.end());
-        step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
+        step["hop"] = {
+            {"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
       }
       JunctionResult j = checker.check(t.edge, next.edge, t.junction);
       step["junction_check"] = j.toJson();
@@ -151,7 +162,8 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   for (size_t g = 0; g < ordered.size(); ++g) {
     nlohmann::json alternatives = nlohmann::json::array();
     for (size_t k = 1; k < ordered[g].size(); ++k)
-      alternatives.push_back({{"canonical", all[ordered[g][k]].canonical}, {"verdict", all[ordered[g][k]].verdict},
+      alternatives.push_back({{"canonical", all[ordered[g][k]].canonical},
+                              {"verdict", all[ordered[g][k]].verdict},
                               {"edges", all[ordered[g][k]].edgeIds}});
     for (size_t k = 0; k < ordered[g].size(); ++k) {
       StoredCycle c = all[ordered[g][k]];
@@ -177,10 +189,15 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
   out.edges = &r.edges;
   out.cycles = &r.cycles;
   nlohmann::json summary = r.summary();
-  summary["options"] = {{"p_value", opts.fca.pValue}, {"tvd", opts.fca.tvd}, {"min_repeats", opts.fca.minRepeats},
-                        {"use_timed_out", opts.fca.useTimedOut}, {"max_length", opts.search.maxLength},
-                        {"max_delays", opts.search.maxDelays}, {"max_cycles", opts.search.maxCycles},
-                        {"z3", opts.compat.enabled}, {"continuation", continuationRuleName(opts.continuation)},
+  summary["options"] = {{"p_value", opts.fca.pValue},
+                        {"tvd", opts.fca.tvd},
+                        {"min_repeats", opts.fca.minRepeats},
+                        {"use_timed_out", opts.fca.useTimedOut},
+                        {"max_length", opts.search.maxLength},
+                        {"max_delays", opts.search.maxDelays},
+                        {"max_cycles", opts.search.maxCycles},
+                        {"z3", opts.compat.enabled},
+                        {"continuation", continuationRuleName(opts.continuation)},
                         {"stitch", opts.stitch}};
   out.summaryJson = summary.dump();
   writeAnalysis(db, out);

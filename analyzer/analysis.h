@@ -37,7 +37,7 @@ struct StoredCycle {
   std::string verdict;  // compatible, rejected, unchecked
   std::set<int64_t> tests;
   nlohmann::json evidence;
-  int group = 0;            // collapse group (0-based, in rank order)
+  int group = 0;  // collapse group (0-based, in rank order)
   bool representative = false;
 };
 

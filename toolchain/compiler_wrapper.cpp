@@ -95,7 +95,8 @@ void warnOutsideRoot(const std::string &source, const policy::RootChoice &root) 
     if (fd < 0 && errno == EEXIST) return;
     if (fd >= 0) {
       std::string note = source + " outside " + root.root + "\n";
-      if (write(fd, note.data(), note.size()) < 0) { /* the marker's existence is what counts */ }
+      if (write(fd, note.data(), note.size()) < 0) { /* the marker's existence is what counts */
+      }
       close(fd);
     }
     // Any other error (read-only tree, no CMakeFiles/): warn rather than stay silent.
@@ -142,8 +143,10 @@ int main(int argc, char **argv) {
     if (a == "-flegacy-pass-manager") continue;
     if (a == "-c" || a == "-S") linking = false;
     if (a == "-E" || a == "-fsyntax-only" || a == "-M" || a == "-MM") linking = compiling = false;
-    if (a == "-g0") debugOff = true;
-    else if (startsWith(a, "-g") && !startsWith(a, "-gsplit") && !startsWith(a, "-gz")) haveDebug = true;
+    if (a == "-g0")
+      debugOff = true;
+    else if (startsWith(a, "-g") && !startsWith(a, "-gsplit") && !startsWith(a, "-gz"))
+      haveDebug = true;
     if (isSourceFile(a)) sources.push_back(a);
     args.push_back(a);
   }

@@ -116,19 +116,17 @@ RootChoice chooseRoot(const RootInputs &in) {
 
 const char *describe(RootOrigin origin) {
   switch (origin) {
-  case RootOrigin::None: return "no root";
-  case RootOrigin::Explicit: return "set explicitly";
-  case RootOrigin::Environment: return "from CSNAKE_ROOT";
-  case RootOrigin::GitCheckout: return "the git checkout of the source";
-  case RootOrigin::Project: return "the project's source directory";
-  case RootOrigin::WorkingDirectory: return "the compiler's working directory";
+    case RootOrigin::None: return "no root";
+    case RootOrigin::Explicit: return "set explicitly";
+    case RootOrigin::Environment: return "from CSNAKE_ROOT";
+    case RootOrigin::GitCheckout: return "the git checkout of the source";
+    case RootOrigin::Project: return "the project's source directory";
+    case RootOrigin::WorkingDirectory: return "the compiler's working directory";
   }
   return "?";
 }
 
-const char *howToChangeRoot() {
-  return "set CSNAKE_ROOT=DIR in the environment or configure with -DCSNAKE_ROOT=DIR";
-}
+const char *howToChangeRoot() { return "set CSNAKE_ROOT=DIR in the environment or configure with -DCSNAKE_ROOT=DIR"; }
 
 std::optional<std::string> relativeToRoot(const std::string &absPath, const std::string &root) {
   if (root.empty() || absPath.empty() || absPath[0] != '/') return std::nullopt;

@@ -44,7 +44,8 @@ namespace {
 std::string describeSide(const JunctionSide &s) {
   std::string runs;
   for (int64_t r : s.runs) runs += (runs.empty() ? "" : ",") + std::to_string(r);
-  return "run " + s.label + " (experiment " + std::to_string(s.experiment) + ", test " + s.test + ", runs " + runs + ")";
+  return "run " + s.label + " (experiment " + std::to_string(s.experiment) + ", test " + s.test + ", runs " + runs +
+         ")";
 }
 
 struct Encoder {
@@ -68,9 +69,12 @@ struct Encoder {
         z3::expr k = ctx.int_val(static_cast<int64_t>(key->constant));
         const std::string &p = key->pred;
         bool isUnsigned = p[0] == 'u';
-        z3::expr cmp = p == "eq" ? x == k : p == "ne" ? x != k
-                       : (p == "slt" || p == "ult") ? x < k : (p == "sle" || p == "ule") ? x <= k
-                       : (p == "sgt" || p == "ugt") ? x > k : x >= k;
+        z3::expr cmp = p == "eq"                    ? x == k
+                       : p == "ne"                  ? x != k
+                       : (p == "slt" || p == "ult") ? x < k
+                       : (p == "sle" || p == "ule") ? x <= k
+                       : (p == "sgt" || p == "ugt") ? x > k
+                                                    : x >= k;
         background.push_back(b == cmp);
         if (isUnsigned) background.push_back(x >= 0);
       }

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "fca/causal_edge.h"
 #include "csnake/campaigndb/campaign_data.h"
+#include "fca/causal_edge.h"
 
 namespace csnake::analyzer {
 

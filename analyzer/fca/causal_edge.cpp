@@ -38,9 +38,14 @@ nlohmann::json CausalEdge::evidence(const std::vector<Effect> &all, const Campai
     auto it = data.testNames.find(t);
     tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
   }
-  return {{"cause", cause},     {"cause_context", causeContext}, {"delay_fault", causeIsDelay},
-          {"effect", effect},   {"type", effectTypeName(type)},  {"tests", tests},
-          {"experiments", experiments}, {"supports", supports}};
+  return {{"cause", cause},
+          {"cause_context", causeContext},
+          {"delay_fault", causeIsDelay},
+          {"effect", effect},
+          {"type", effectTypeName(type)},
+          {"tests", tests},
+          {"experiments", experiments},
+          {"supports", supports}};
 }
 
 }  // namespace csnake::analyzer

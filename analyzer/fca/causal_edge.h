@@ -14,7 +14,7 @@
 namespace csnake::analyzer {
 
 struct CausalEdge {
-  int64_t id = 0;  // 1..n, the order of buildEdges; the stored edges.id
+  int64_t id = 0;               // 1..n, the order of buildEdges; the stored edges.id
   SiteRef cause, causeContext;  // a delay fault is (L, L)
   bool causeIsDelay = false;
   SiteRef effect;  // the loop

@@ -20,8 +20,8 @@ struct Effect {
   SiteRef cause, causeContext;  // the injected fault; a delay fault is (L, L)
   bool causeIsDelay = false;
   EffectType type = EffectType::E;
-  SiteRef site;     // the loop the effect is in (E of a new event: the event's context loop)
-  SiteRef callsig;  // "" when the effect is not per call site (new fault events)
+  SiteRef site;      // the loop the effect is in (E of a new event: the event's context loop)
+  SiteRef callsig;   // "" when the effect is not per call site (new fault events)
   std::string rule;  // new_path, new_event, more_iterations, new_loop, parent_delay
   // E effects: what the new behaviour touches in the effect loop, for the continuation
   // rule of the stitching grammar (graph/continuation.h). `reached`: every site decided

@@ -7,8 +7,8 @@
 //  - E / new_event: a (site, context) whose events occurred (occurred > 0, summed over call
 //    sites and nodes) in every injection repeat and in no profile repeat; the injected
 //    fault itself (its site in its context, in any context when the plan had none, and
-//    wherever a run recorded it as injected) is excluded. The effect is E into the event's context loop; events outside any loop
-//    (context 0) have no loop to stitch at and are counted, not recorded.
+//    wherever a run recorded it as injected) is excluded. The effect is E into the event's context loop; events outside
+//    any loop (context 0) have no loop to stitch at and are counted, not recorded.
 //  - S+ / new_loop: a (loop, callsig) with iterations > 0 in every injection repeat that
 //    never ran (no invocation, no iteration) in any profile repeat.
 //  - S+ / more_iterations: per-repeat total iterations of (loop, callsig), absent = 0;
@@ -37,10 +37,14 @@ const char *effectTypeName(EffectType t) {
 }
 
 bool parseEffectType(const std::string &s, EffectType &out) {
-  if (s == "E") out = EffectType::E;
-  else if (s == "S+") out = EffectType::SPlus;
-  else if (s == "parent_delay") out = EffectType::ParentDelay;
-  else return false;
+  if (s == "E")
+    out = EffectType::E;
+  else if (s == "S+")
+    out = EffectType::SPlus;
+  else if (s == "parent_delay")
+    out = EffectType::ParentDelay;
+  else
+    return false;
   return true;
 }
 
@@ -109,10 +113,11 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
                          {"delay_ms", inj.delayMs},
                          {"injection_runs", sel.ids()},
                          {"profile_runs", profile.runs().ids()},
-                         {"excluded", {{"not_fired", sel.notFired},
-                                       {"failed", sel.failed + sel.noSummary},
-                                       {"timed_out", opts_.useTimedOut ? 0 : sel.timedOut},
-                                       {"incomplete", sel.incomplete}}}};
+                         {"excluded",
+                          {{"not_fired", sel.notFired},
+                           {"failed", sel.failed + sel.noSummary},
+                           {"timed_out", opts_.useTimedOut ? 0 : sel.timedOut},
+                           {"incomplete", sel.incomplete}}}};
   auto make = [&](EffectType t, const SiteRef &site, const SiteRef &callsig, const std::string &rule,
                   nlohmann::json extra) {
     Effect e;
@@ -217,7 +222,8 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
         occurred.push_back(it->second.occurred);
       }
       if (!everywhere || isZeroSite(k.second)) continue;
-      make(EffectType::E, k.second, "", "new_event", {{"event", {{"site", k.first}, {"context", k.second}, {"occurred", occurred}}}});
+      make(EffectType::E, k.second, "", "new_event",
+           {{"event", {{"site", k.first}, {"context", k.second}, {"occurred", occurred}}}});
       out.back().reached = {k.first};
       out.back().failed = {k.first};
     }
@@ -248,8 +254,13 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
       stats::WelchResult w = stats::welchOneSided(xs, ys);
       if (w.valid && w.meanA > w.meanB && w.p < opts_.pValue)
         make(EffectType::SPlus, k.first, k.second, "more_iterations",
-             {{"iterations", xs}, {"profile_iterations", ys}, {"means", {w.meanA, w.meanB}}, {"p", w.p},
-              {"t", w.degenerate ? nlohmann::json("inf") : nlohmann::json(w.t)}, {"df", w.df}, {"ties", w.degenerate}});
+             {{"iterations", xs},
+              {"profile_iterations", ys},
+              {"means", {w.meanA, w.meanB}},
+              {"p", w.p},
+              {"t", w.degenerate ? nlohmann::json("inf") : nlohmann::json(w.t)},
+              {"df", w.df},
+              {"ties", w.degenerate}});
     }
     if (!parent.empty()) {
       static const stats::Histogram kEmpty;

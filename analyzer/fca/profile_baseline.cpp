@@ -12,8 +12,10 @@ RunSelection selectRuns(const ExperimentData &e, bool useTimedOut) {
   RunSelection s;
   for (const RunData &r : e.runs) {
     if (r.state == RunState::Done) {
-      if (r.hasSummary) s.usable.push_back(&r);
-      else ++s.noSummary;
+      if (r.hasSummary)
+        s.usable.push_back(&r);
+      else
+        ++s.noSummary;
     } else if (r.state == RunState::TimedOut) {
       ++s.timedOut;
       if (useTimedOut && r.hasSummary) s.usable.push_back(&r);

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "csnake/campaigndb/campaign_data.h"
 #include "fca/causal_edge.h"
 #include "graph/continuation.h"
-#include "csnake/campaigndb/campaign_data.h"
 
 namespace csnake::analyzer {
 
@@ -30,10 +30,10 @@ struct FaultVertex {
 };
 
 struct Transition {
-  size_t from = 0, to = 0;   // vertex indices
-  size_t edge = 0;           // index into the edge list (the S+ / E edge)
-  long hopEdge = -1;         // index of the licensing parent_delay edge, or -1
-  SiteRef junction;          // the loop where the next fault is injected
+  size_t from = 0, to = 0;  // vertex indices
+  size_t edge = 0;          // index into the edge list (the S+ / E edge)
+  long hopEdge = -1;        // index of the licensing parent_delay edge, or -1
+  SiteRef junction;         // the loop where the next fault is injected
 };
 
 class CausalGraph {

@@ -126,7 +126,9 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
   stats.vertices = n;
   stats.transitions = graph_.transitions().size();
   std::vector<int> comp(n, 0);
-  if (n) stats.components = boost::strong_components(g, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, g)));
+  if (n)
+    stats.components = boost::strong_components(
+        g, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, g)));
   std::vector<size_t> compSize(stats.components, 0);
   for (int c : comp) ++compSize[static_cast<size_t>(c)];
   std::vector<std::vector<size_t>> out(n), in(n);
@@ -180,7 +182,8 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
       c.collapseKey = collapseKeyOf(c.transitions);
       cycles.push_back(std::move(c));
     }
-  std::sort(cycles.begin(), cycles.end(), [](const FoundCycle &a, const FoundCycle &b) { return a.canonical < b.canonical; });
+  std::sort(cycles.begin(), cycles.end(),
+            [](const FoundCycle &a, const FoundCycle &b) { return a.canonical < b.canonical; });
   stats.cycles = cycles.size();
   stats.truncated = found.load() > opts_.maxCycles;
   stats.groups = collapseCycles(cycles).size();

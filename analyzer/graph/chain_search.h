@@ -11,8 +11,8 @@
 namespace csnake::analyzer {
 
 struct ChainSearchOptions {
-  int maxLength = 6;        // transitions per cycle
-  int maxDelays = 3;        // delay faults per cycle
+  int maxLength = 6;          // transitions per cycle
+  int maxDelays = 3;          // delay faults per cycle
   size_t maxCycles = 200000;  // stop (and say so) after this many
   int threads = 2;
 };

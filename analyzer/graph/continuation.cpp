@@ -5,9 +5,12 @@ namespace csnake::analyzer {
 const char *continuationRuleName(ContinuationRule r) { return r == ContinuationRule::Any ? "any" : "reach"; }
 
 bool parseContinuationRule(const std::string &s, ContinuationRule &out) {
-  if (s == "reach") out = ContinuationRule::Reach;
-  else if (s == "any") out = ContinuationRule::Any;
-  else return false;
+  if (s == "reach")
+    out = ContinuationRule::Reach;
+  else if (s == "any")
+    out = ContinuationRule::Any;
+  else
+    return false;
   return true;
 }
 

@@ -84,8 +84,9 @@ WelchResult welchOneSided(const std::vector<double> &a, const std::vector<double
   if (sa + sb == 0) {
     // Ties on both sides: the difference of means is exact.
     r.degenerate = true;
-    r.t = r.meanA > r.meanB ? std::numeric_limits<double>::infinity()
-          : r.meanA < r.meanB ? -std::numeric_limits<double>::infinity() : 0;
+    r.t = r.meanA > r.meanB   ? std::numeric_limits<double>::infinity()
+          : r.meanA < r.meanB ? -std::numeric_limits<double>::infinity()
+                              : 0;
     r.df = na + nb - 2;
     r.p = r.meanA > r.meanB ? 0 : 1;
     return r;

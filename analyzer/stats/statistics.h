@@ -19,10 +19,10 @@ double regularizedIncompleteBeta(double a, double b, double x);
 double studentTCdf(double t, double df);
 
 struct WelchResult {
-  bool valid = false;     // false: fewer than 2 values on a side
+  bool valid = false;  // false: fewer than 2 values on a side
   double meanA = 0, meanB = 0, varA = 0, varB = 0;
   double t = 0, df = 0;
-  double p = 1;           // one-sided: H1 = mean(A) > mean(B)
+  double p = 1;             // one-sided: H1 = mean(A) > mean(B)
   bool degenerate = false;  // both variances 0: p is 0 (meanA > meanB) or 1, by rule
 };
 

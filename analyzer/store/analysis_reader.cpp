@@ -38,15 +38,16 @@ nlohmann::json readEdges(CampaignDb &db) {
   nlohmann::json out = nlohmann::json::array();
   for (const EdgeRow &row : storedEdges(db)) {
     const nlohmann::json &ev = row.evidence;
-    nlohmann::json e = {{"id", row.id},
-                        {"cause", siteJson(row.cause, sites)},
-                        {"cause_context", siteJson(row.causeContext, sites)},
-                        {"effect", siteJson(row.effect, sites)},
-                        {"type", row.type},
-                        {"n_tests", row.tests},
-                        {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
-                        {"experiments", ev.is_object() ? ev.value("experiments", nlohmann::json::array()) : nlohmann::json::array()},
-                        {"evidence", ev}};
+    nlohmann::json e = {
+        {"id", row.id},
+        {"cause", siteJson(row.cause, sites)},
+        {"cause_context", siteJson(row.causeContext, sites)},
+        {"effect", siteJson(row.effect, sites)},
+        {"type", row.type},
+        {"n_tests", row.tests},
+        {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
+        {"experiments", ev.is_object() ? ev.value("experiments", nlohmann::json::array()) : nlohmann::json::array()},
+        {"evidence", ev}};
     out.push_back(std::move(e));
   }
   return out;
@@ -62,34 +63,36 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
     nlohmann::json steps = nlohmann::json::array();
     if (ev.is_object())
       for (const auto &st : ev.value("steps", nlohmann::json::array())) {
-        nlohmann::json step = {{"edge", st.value("edge", 0)},
-                               {"type", st.value("type", "")},
-                               {"cause", siteJson(st.value("cause", ""), sites)},
-                               {"cause_context", siteJson(st.value("cause_context", ""), sites)},
-                               {"effect", siteJson(st.value("effect", ""), sites)},
-                               {"next_fault", siteJson(st.value("next_fault", ""), sites)},
-                               {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
-                                                                 : nlohmann::json::array()},
-                               {"next_fault_observed", st.value("next_fault_observed", true)},
-                               {"junction", st.value("junction_check", nlohmann::json::object())}};
+        nlohmann::json step = {
+            {"edge", st.value("edge", 0)},
+            {"type", st.value("type", "")},
+            {"cause", siteJson(st.value("cause", ""), sites)},
+            {"cause_context", siteJson(st.value("cause_context", ""), sites)},
+            {"effect", siteJson(st.value("effect", ""), sites)},
+            {"next_fault", siteJson(st.value("next_fault", ""), sites)},
+            {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
+                                              : nlohmann::json::array()},
+            {"next_fault_observed", st.value("next_fault_observed", true)},
+            {"junction", st.value("junction_check", nlohmann::json::object())}};
         if (st.contains("hop"))
           step["hop"] = {{"edge", st["hop"].value("edge", 0)},
                          {"child", siteJson(st["hop"].value("child", ""), sites)},
                          {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
         steps.push_back(std::move(step));
       }
-    out.push_back({{"id", row.id},
-                   {"rank", row.rank},
-                   {"canonical", row.canonical},
-                   {"length", row.length},
-                   {"delays", row.delays},
-                   {"edges", row.edges},
-                   {"verdict", verdict},
-                   {"n_tests", row.tests},
-                   {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
-                   {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
-                   {"alternatives", ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array()},
-                   {"steps", steps}});
+    out.push_back(
+        {{"id", row.id},
+         {"rank", row.rank},
+         {"canonical", row.canonical},
+         {"length", row.length},
+         {"delays", row.delays},
+         {"edges", row.edges},
+         {"verdict", verdict},
+         {"n_tests", row.tests},
+         {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
+         {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
+         {"alternatives", ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array()},
+         {"steps", steps}});
   }
   return out;
 }

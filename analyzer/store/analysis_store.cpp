@@ -12,14 +12,15 @@ namespace csnake::analyzer {
 void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
   AnalysisRows rows;
   for (const CausalEdge &e : *out.edges)
-    rows.edges.push_back({e.id, e.cause, e.causeContext, e.effect, effectTypeName(e.type), e.evidence(*out.effects, *out.data),
-                          static_cast<int64_t>(e.tests.size())});
+    rows.edges.push_back({e.id, e.cause, e.causeContext, e.effect, effectTypeName(e.type),
+                          e.evidence(*out.effects, *out.data), static_cast<int64_t>(e.tests.size())});
   std::vector<int64_t> edgeOfEffect(out.effects->size(), 0);
   for (const CausalEdge &e : *out.edges)
     for (size_t i : e.effects) edgeOfEffect[i] = e.id;
   for (size_t i = 0; i < out.effects->size(); ++i) {
     const Effect &f = (*out.effects)[i];
-    rows.effects.push_back({f.experimentId, effectTypeName(f.type), f.site, f.callsig, f.evidence, f.rule, edgeOfEffect[i]});
+    rows.effects.push_back(
+        {f.experimentId, effectTypeName(f.type), f.site, f.callsig, f.evidence, f.rule, edgeOfEffect[i]});
   }
   // A `cycles` row is the representative of its collapse group; every member (the
   // representative too) is a chain of it.

@@ -135,34 +135,48 @@ std::vector<std::string> split(const std::string &s) {
 
 int main(int argc, char **argv) {
   std::string csnake, build, cascadesPath, work, seeds = "1,2,3,4,5", delays = "300",
-              fractionList = "0.125,0.25,0.375,0.5,0.625,0.75,0.875,1", maxLength,
-              allocatorList = "3pa,coverage,random";
+                                                 fractionList = "0.125,0.25,0.375,0.5,0.625,0.75,0.875,1", maxLength,
+                                                 allocatorList = "3pa,coverage,random";
   int distractors = 40, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--csnake") csnake = fs::absolute(v);
-    else if (k == "--build") build = fs::absolute(v);
-    else if (k == "--cascades") cascadesPath = v;
-    else if (k == "--work") work = fs::absolute(v);
-    else if (k == "--seeds") seeds = v;
-    else if (k == "--distractors") distractors = std::atoi(v.c_str());
-    else if (k == "--repeats") repeats = std::max(2, std::atoi(v.c_str()));
-    else if (k == "--delays") delays = v;
-    else if (k == "--fractions") fractionList = v;
-    else if (k == "--allocators") allocatorList = v;
-    else if (k == "--max-length") maxLength = v;
+    if (k == "--csnake")
+      csnake = fs::absolute(v);
+    else if (k == "--build")
+      build = fs::absolute(v);
+    else if (k == "--cascades")
+      cascadesPath = v;
+    else if (k == "--work")
+      work = fs::absolute(v);
+    else if (k == "--seeds")
+      seeds = v;
+    else if (k == "--distractors")
+      distractors = std::atoi(v.c_str());
+    else if (k == "--repeats")
+      repeats = std::max(2, std::atoi(v.c_str()));
+    else if (k == "--delays")
+      delays = v;
+    else if (k == "--fractions")
+      fractionList = v;
+    else if (k == "--allocators")
+      allocatorList = v;
+    else if (k == "--max-length")
+      maxLength = v;
     else {
       std::fprintf(stderr, "bench_allocation: unknown option %s\n", k.c_str());
       return 2;
     }
   }
   if (csnake.empty() || build.empty() || cascadesPath.empty() || work.empty()) {
-    std::fprintf(stderr, "usage: bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR [--seeds 1,2,3] [--fractions 0.25,0.5,1] [--allocators 3pa,random] [--distractors N] [--max-length N]\n");
+    std::fprintf(stderr,
+                 "usage: bench_allocation --csnake BIN --build DIR --cascades FILE --work DIR [--seeds 1,2,3] "
+                 "[--fractions 0.25,0.5,1] [--allocators 3pa,random] [--distractors N] [--max-length N]\n");
     return 2;
   }
   fs::create_directories(work);
   nlohmann::json cascades = nlohmann::json::parse(std::ifstream(cascadesPath));
-  nlohmann::json sites = nlohmann::json::parse(run({csnake, "sites", build + "/minidfs_tests", "--json"}).out, nullptr, false);
+  nlohmann::json sites =
+      nlohmann::json::parse(run({csnake, "sites", build + "/minidfs_tests", "--json"}).out, nullptr, false);
   if (!sites.is_array()) {
     // Any test binary of the build: the first one the catalogue can read.
     for (const auto &e : fs::directory_iterator(build)) {
@@ -195,8 +209,9 @@ int main(int argc, char **argv) {
   //    profile runs (not injection runs: a reused database would give another list), a
   //    fixed pseudo-random sample (by id order), so the policies must find the needles.
   std::string exhaustive = work + "/exhaustive.db";
-  std::vector<std::string> common = {"--build", build, "--label", "target", "--tests", testFilter, "--repeats",
-                                     std::to_string(repeats), "--delays", delays, "--timeout", "30", "--jobs", "2"};
+  std::vector<std::string> common = {
+      "--build",  build,  "--label",   "target", "--tests", testFilter, "--repeats", std::to_string(repeats),
+      "--delays", delays, "--timeout", "30",     "--jobs",  "2"};
   auto campaign = [&](const std::string &db, std::vector<std::string> extra, bool quiet) {
     std::vector<std::string> a = {csnake, "campaign", "--db", db};
     a.insert(a.end(), common.begin(), common.end());
@@ -206,11 +221,12 @@ int main(int argc, char **argv) {
   campaign(exhaustive, {"--budget", "0", "--no-analysis"}, false);
   std::set<std::string> faults = docFaults;
   {
-    Output o = run({"sqlite3", exhaustive,
-                    "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site JOIN runs r ON r.id = "
-                    "ev.run_id JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND ev.reached > 0 "
-                    "AND s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
-                        std::to_string(distractors)});
+    Output o =
+        run({"sqlite3", exhaustive,
+             "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site JOIN runs r ON r.id = "
+             "ev.run_id JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND ev.reached > 0 "
+             "AND s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
+                 std::to_string(distractors)});
     std::stringstream ss(o.out);
     std::string id;
     while (std::getline(ss, id))
@@ -220,27 +236,31 @@ int main(int argc, char **argv) {
   for (const auto &f : faults) faultList += (faultList.empty() ? "" : ",") + f;
 
   // 2. Exhaustive: the random policy without replacement and a budget above every pair.
-  Output ex = campaign(exhaustive, {"--faults", faultList, "--allocator", "random", "--budget", "1000000", "--no-analysis"},
-                       false);
+  Output ex = campaign(exhaustive,
+                       {"--faults", faultList, "--allocator", "random", "--budget", "1000000", "--no-analysis"}, false);
   if (ex.status != 0) {
     std::fprintf(stderr, "bench_allocation: exhaustive campaign failed\n");
     return 1;
   }
   int64_t total = std::stoll(run({"sqlite3", exhaustive,
                                   "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
-                                  "e.kind = 'injection'"}).out);
+                                  "e.kind = 'injection'"})
+                                 .out);
   size_t ceiling = recall(csnake, exhaustive, wanted, maxLength);
 
   // 3. Replays.
   std::vector<double> fractions;
   for (const std::string &f : split(fractionList)) fractions.push_back(std::atof(f.c_str()));
   std::sort(fractions.begin(), fractions.end());
-  std::printf("\nbench/allocation: %zu documented cycles; exhaustive plan = %lld injection runs over %zu fault sites "
-              "(%zu documented + distractors) on %zu tests, %d repeats; the exhaustive campaign finds %zu\n",
-              wanted.size(), (long long)total, faults.size(), docFaults.size(), tests.size(), repeats, ceiling);
+  std::printf(
+      "\nbench/allocation: %zu documented cycles; exhaustive plan = %lld injection runs over %zu fault sites "
+      "(%zu documented + distractors) on %zu tests, %d repeats; the exhaustive campaign finds %zu\n",
+      wanted.size(), (long long)total, faults.size(), docFaults.size(), tests.size(), repeats, ceiling);
   std::printf("cycles of at most %s steps; ", maxLength.c_str());
-  std::printf("recall (documented cycles found) at a budget of x %% of the exhaustive runs; last column: runs to full "
-              "recall (the smallest budget of the grid reaching %zu)\n", ceiling);
+  std::printf(
+      "recall (documented cycles found) at a budget of x %% of the exhaustive runs; last column: runs to full "
+      "recall (the smallest budget of the grid reaching %zu)\n",
+      ceiling);
   std::printf("%-10s %-6s", "allocator", "seed");
   for (double f : fractions) std::printf(" %7.1f%%", f * 100);
   std::printf(" %10s\n", "runs");
@@ -256,7 +276,8 @@ int main(int argc, char **argv) {
   const std::vector<std::string> allocators = split(allocatorList);
   for (const std::string &alloc : allocators)
     for (const std::string &seed : split(seeds))
-      for (double frac : fractions) replays.push_back({alloc, seed, static_cast<int64_t>(frac * static_cast<double>(total)), 0, ""});
+      for (double frac : fractions)
+        replays.push_back({alloc, seed, static_cast<int64_t>(frac * static_cast<double>(total)), 0, ""});
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < replays.size();) {
@@ -265,8 +286,9 @@ int main(int argc, char **argv) {
       fs::remove(db);
       fs::remove(db + "-wal");
       fs::remove(db + "-shm");
-      campaign(db, {"--faults", faultList, "--allocator", r.alloc, "--seed", r.seed, "--budget", std::to_string(r.budget),
-                    "--replay-from", exhaustive, "--no-analysis"},
+      campaign(db,
+               {"--faults", faultList, "--allocator", r.alloc, "--seed", r.seed, "--budget", std::to_string(r.budget),
+                "--replay-from", exhaustive, "--no-analysis"},
                true);
       r.recall = recall(csnake, db, wanted, maxLength, &r.mask);
       fs::remove(db);  // large (every run's paths); the table is the result

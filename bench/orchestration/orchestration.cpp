@@ -63,11 +63,16 @@ int main(int argc, char **argv) {
   int runs = 300, jobs = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--csnake") csnake = v;
-    else if (k == "--test") test = v;
-    else if (k == "--test-arg") testArg = v;
-    else if (k == "--runs") runs = std::max(10, std::atoi(v.c_str()));
-    else if (k == "--jobs") jobs = std::max(1, std::atoi(v.c_str()));
+    if (k == "--csnake")
+      csnake = v;
+    else if (k == "--test")
+      test = v;
+    else if (k == "--test-arg")
+      testArg = v;
+    else if (k == "--runs")
+      runs = std::max(10, std::atoi(v.c_str()));
+    else if (k == "--jobs")
+      jobs = std::max(1, std::atoi(v.c_str()));
     else {
       std::fprintf(stderr, "bench_orchestration: unknown option %s\n", k.c_str());
       return 2;
@@ -91,7 +96,8 @@ int main(int argc, char **argv) {
     fs::path trace = root / "ctest-traces" / id;
     fs::create_directories(trace);
     ctest << "add_test(" << id << " \"" << test << "\" \"" << testArg << "\")\n"
-          << "set_tests_properties(" << id << " PROPERTIES ENVIRONMENT \"CSNAKE_TRACE_DIR=" << trace.string() << "\")\n";
+          << "set_tests_properties(" << id << " PROPERTIES ENVIRONMENT \"CSNAKE_TRACE_DIR=" << trace.string()
+          << "\")\n";
   }
   ctest.close();
   std::ofstream(root / "tests.json") << list.dump();

@@ -50,8 +50,10 @@ int main(int argc, char **argv) {
     for (uint64_t i = 1; i < 20000; ++i) {
       uint64_t k = mix(i * 2654435761u + r);
       if (!t.insert(k)) ++failures;
-      if (k & 1) acc += k >> 7;
-      else acc ^= k;
+      if (k & 1)
+        acc += k >> 7;
+      else
+        acc ^= k;
       try {
         acc = checkedStep(acc % 1000003, 1000002);
       } catch (const std::out_of_range &) {
@@ -59,7 +61,7 @@ int main(int argc, char **argv) {
       }
     }
   }
-  std::printf("acc=%llu failures=%llu caught=%llu\n", (unsigned long long)acc,
-              (unsigned long long)failures, (unsigned long long)caught);
+  std::printf("acc=%llu failures=%llu caught=%llu\n", (unsigned long long)acc, (unsigned long long)failures,
+              (unsigned long long)caught);
   return 0;
 }

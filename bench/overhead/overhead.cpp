@@ -130,14 +130,22 @@ int main(int argc, char **argv) {
   int repeats = 5, suiteRepeats = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--loop-plain") loopPlain = v;
-    else if (k == "--loop-inst") loopInst = v;
-    else if (k == "--loop-arg") loopArg = v;
-    else if (k == "--suite-plain") suitePlain = v;
-    else if (k == "--suite-inst") suiteInst = v;
-    else if (k == "--label") label = v;
-    else if (k == "--repeats") repeats = std::max(1, std::atoi(v.c_str()));
-    else if (k == "--suite-repeats") suiteRepeats = std::max(1, std::atoi(v.c_str()));
+    if (k == "--loop-plain")
+      loopPlain = v;
+    else if (k == "--loop-inst")
+      loopInst = v;
+    else if (k == "--loop-arg")
+      loopArg = v;
+    else if (k == "--suite-plain")
+      suitePlain = v;
+    else if (k == "--suite-inst")
+      suiteInst = v;
+    else if (k == "--label")
+      label = v;
+    else if (k == "--repeats")
+      repeats = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--suite-repeats")
+      suiteRepeats = std::max(1, std::atoi(v.c_str()));
     else {
       std::fprintf(stderr, "overhead: unknown option %s\n", k.c_str());
       return 2;
@@ -182,7 +190,8 @@ int main(int argc, char **argv) {
     size_t runs = 0, failed = 0;
     for (int r = 0; r < suiteRepeats; ++r) {
       for (const SuiteTest &it : instTests) {
-        auto pt = std::find_if(plainTests.begin(), plainTests.end(), [&](const SuiteTest &p) { return p.name == it.name; });
+        auto pt =
+            std::find_if(plainTests.begin(), plainTests.end(), [&](const SuiteTest &p) { return p.name == it.name; });
         if (pt == plainTests.end()) continue;
         Timing p = runOnce(pt->command, {});
         Timing d = runOnce(it.command, {});

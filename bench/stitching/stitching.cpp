@@ -24,13 +24,20 @@ int main(int argc, char **argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     long v = std::strtol(argv[i + 1], nullptr, 10);
-    if (a == "--edges") nEdges = static_cast<size_t>(v);
-    else if (a == "--loops") nLoops = static_cast<size_t>(v);
-    else if (a == "--faults-per-loop") faultsPerLoop = static_cast<size_t>(v);
-    else if (a == "--threads") threads = static_cast<int>(v);
-    else if (a == "--max-length") maxLength = static_cast<int>(v);
-    else if (a == "--seed") seed = static_cast<unsigned>(v);
-    else if (a == "--max-cycles") maxCycles = static_cast<size_t>(v);
+    if (a == "--edges")
+      nEdges = static_cast<size_t>(v);
+    else if (a == "--loops")
+      nLoops = static_cast<size_t>(v);
+    else if (a == "--faults-per-loop")
+      faultsPerLoop = static_cast<size_t>(v);
+    else if (a == "--threads")
+      threads = static_cast<int>(v);
+    else if (a == "--max-length")
+      maxLength = static_cast<int>(v);
+    else if (a == "--seed")
+      seed = static_cast<unsigned>(v);
+    else if (a == "--max-cycles")
+      maxCycles = static_cast<size_t>(v);
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -104,6 +111,7 @@ int main(int argc, char **argv) {
   std::printf("generate              %.2f s\n", secs(t0, t1));
   std::printf("build graph           %.2f s\n", secs(t1, t2));
   std::printf("search + canonicalise %.2f s\n", secs(t2, t3));
-  std::printf("total                 %.2f s  (%s the 60 s target)\n", secs(t1, t3), secs(t1, t3) < 60 ? "within" : "OVER");
+  std::printf("total                 %.2f s  (%s the 60 s target)\n", secs(t1, t3),
+              secs(t1, t3) < 60 ? "within" : "OVER");
   return 0;
 }

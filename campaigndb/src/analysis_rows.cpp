@@ -21,7 +21,8 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
     ix.bind(5, f.evidence.dump()).bind(6, f.rule).bind(7, f.edgeId).run();
   }
   Statement ic = db.prepare(
-      "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, collapse_key, alternatives, rank) "
+      "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, collapse_key, alternatives, "
+      "rank) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement ih = db.prepare(
       "INSERT INTO chains(cycle_id, canonical, representative, length, delays, edges, verdict, tests, evidence) "
@@ -37,7 +38,8 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
       ih.bind(9, h.evidence.dump()).run();
     }
   }
-  db.prepare("INSERT INTO meta(key, value) VALUES ('analysis', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+  db.prepare(
+        "INSERT INTO meta(key, value) VALUES ('analysis', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, rows.summaryJson)
       .run();
   tx.commit();
@@ -57,7 +59,8 @@ int64_t countRunsTotal(CampaignDb &cdb) {
 
 std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
   std::vector<EdgeRow> out;
-  Statement q = cdb.sql().prepare("SELECT id, cause, cause_context, effect, type, tests, evidence FROM edges ORDER BY id");
+  Statement q =
+      cdb.sql().prepare("SELECT id, cause, cause_context, effect, type, tests, evidence FROM edges ORDER BY id");
   while (q.step()) {
     EdgeRow e;
     e.id = q.getInt(0);

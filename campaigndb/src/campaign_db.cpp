@@ -80,7 +80,8 @@ CampaignDb::CampaignDb(const std::string &path, OpenMode mode) : path_(path), mo
   db_ = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE | (mode == OpenMode::Create ? SQLITE_OPEN_CREATE : 0));
   FileKind kind = classify(*db_, path);
   if (kind == FileKind::Foreign)
-    throw DbError(path + ": not a csnake campaign database (an SQLite file with other contents); refusing to write to it");
+    throw DbError(path +
+                  ": not a csnake campaign database (an SQLite file with other contents); refusing to write to it");
   if (kind == FileKind::Empty && mode != OpenMode::Create)
     throw DbError(path + ": not a csnake campaign database (empty)");
   // Ours (or new): WAL so readers (status, report) never block the campaign, the single

@@ -84,7 +84,8 @@ CampaignData loadCampaign(CampaignDb &cdb) {
   }
   {
     Statement q = db.prepare(
-        "SELECT run_id, site, context, SUM(reached), SUM(occurred), SUM(injected) FROM run_events GROUP BY run_id, site, context");
+        "SELECT run_id, site, context, SUM(reached), SUM(occurred), SUM(injected) FROM run_events GROUP BY run_id, "
+        "site, context");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
       if (it == runs.end()) continue;
@@ -95,7 +96,8 @@ CampaignData loadCampaign(CampaignDb &cdb) {
     }
   }
   {
-    Statement q = db.prepare("SELECT run_id, loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops");
+    Statement q =
+        db.prepare("SELECT run_id, loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
       if (it == runs.end()) continue;

@@ -13,9 +13,7 @@ namespace csnake {
 
 namespace {
 
-double nowUnix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double nowUnix() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
@@ -57,7 +55,8 @@ void CampaignStore::recordBinary(const std::string &path, const std::string &has
                     " changed since this campaign started (rebuilt target); start a new database");
     return;
   }
-  db_.sql().prepare("INSERT INTO binaries(path, content_hash, instrumented, n_sites) VALUES (?, ?, ?, ?)")
+  db_.sql()
+      .prepare("INSERT INTO binaries(path, content_hash, instrumented, n_sites) VALUES (?, ?, ?, ?)")
       .bind(1, path)
       .bind(2, hash)
       .bind(3, instrumented ? 1 : 0)
@@ -74,8 +73,10 @@ void CampaignStore::upsertSites(const std::vector<FaultSite> &sites) {
   for (const FaultSite &s : sites) {
     ins.bind(1, formatSiteId(s.id)).bind(2, siteKindName(s.kind)).bind(3, s.file).bind(4, int64_t(s.line));
     ins.bind(5, s.demangled).bind(6, s.function).bind(7, int64_t(s.flags));
-    if (s.parentLoop) ins.bind(8, formatSiteId(s.parentLoop));
-    else ins.bindNull(8);
+    if (s.parentLoop)
+      ins.bind(8, formatSiteId(s.parentLoop));
+    else
+      ins.bindNull(8);
     ins.bind(9, int64_t(s.loopSize)).bind(10, s.detail).run();
   }
   tx.commit();
@@ -85,7 +86,8 @@ std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &
                                                    const std::map<std::string, bool> &instrumented) {
   Transaction tx(db_.sql());
   Statement ins = db_.sql().prepare(
-      "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented) VALUES (?, ?, ?, ?, ?, ?, ?) "
+      "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented) VALUES (?, ?, ?, ?, ?, ?, "
+      "?) "
       "ON CONFLICT(name) DO UPDATE SET instrumented = excluded.instrumented");
   for (const TestCase &t : tests) {
     auto it = instrumented.find(t.binary);
@@ -100,7 +102,8 @@ std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &
 std::vector<StoredTest> CampaignStore::tests() {
   std::vector<StoredTest> out;
   Statement q = db_.sql().prepare(
-      "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken FROM tests ORDER BY id");
+      "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken FROM tests ORDER BY "
+      "id");
   while (q.step()) {
     StoredTest s;
     s.id = q.getInt(0);
@@ -119,7 +122,12 @@ std::vector<StoredTest> CampaignStore::tests() {
 }
 
 void CampaignStore::setTestHealth(int64_t testId, bool flaky, bool broken) {
-  db_.sql().prepare("UPDATE tests SET flaky = ?, broken = ? WHERE id = ?").bind(1, flaky ? 1 : 0).bind(2, broken ? 1 : 0).bind(3, testId).run();
+  db_.sql()
+      .prepare("UPDATE tests SET flaky = ?, broken = ? WHERE id = ?")
+      .bind(1, flaky ? 1 : 0)
+      .bind(2, broken ? 1 : 0)
+      .bind(3, testId)
+      .run();
 }
 
 std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p, int repeats) {
@@ -128,15 +136,34 @@ std::pair<int64_t, bool> CampaignStore::ensureExperiment(const ExperimentPlan &p
   Statement find = db_.sql().prepare(
       "SELECT id FROM experiments WHERE kind = ? AND test_id = ? AND fault = ? AND context = ? AND mode = ? "
       "AND delay_ms = ? AND errno_name = ? AND skip = ?");
-  find.bind(1, experimentKindName(p.kind)).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName);
+  find.bind(1, experimentKindName(p.kind))
+      .bind(2, p.testId)
+      .bind(3, fault)
+      .bind(4, context)
+      .bind(5, p.mode)
+      .bind(6, p.delayMs)
+      .bind(7, p.errnoName);
   find.bind(8, p.skip);
   if (find.step()) return {find.getInt(0), false};
-  db_.sql().prepare(
-         "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, phase, "
-         "reason, score, created_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, experimentKindName(p.kind)).bind(2, p.testId).bind(3, fault).bind(4, context).bind(5, p.mode).bind(6, p.delayMs)
-      .bind(7, p.errnoName).bind(8, repeats).bind(9, p.allocator).bind(10, p.phase).bind(11, p.reason)
-      .bind(12, p.score).bind(13, nowUnix()).bind(14, p.skip)
+  db_.sql()
+      .prepare(
+          "INSERT INTO experiments(kind, test_id, fault, context, mode, delay_ms, errno_name, repeats, allocator, "
+          "phase, "
+          "reason, score, created_at, skip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, experimentKindName(p.kind))
+      .bind(2, p.testId)
+      .bind(3, fault)
+      .bind(4, context)
+      .bind(5, p.mode)
+      .bind(6, p.delayMs)
+      .bind(7, p.errnoName)
+      .bind(8, repeats)
+      .bind(9, p.allocator)
+      .bind(10, p.phase)
+      .bind(11, p.reason)
+      .bind(12, p.score)
+      .bind(13, nowUnix())
+      .bind(14, p.skip)
       .run();
   int64_t id = db_.sql().lastInsertId();
   Statement run = db_.sql().prepare("INSERT INTO runs(experiment_id, repeat) VALUES (?, ?)");
@@ -157,7 +184,8 @@ std::vector<std::string> CampaignStore::replanInterruptedRuns() {
   std::vector<std::string> handles;
   Statement q = db_.sql().prepare("SELECT executor_handle FROM runs WHERE state = 'running'");
   while (q.step()) handles.push_back(q.getText(0));
-  db_.sql().exec("UPDATE runs SET state = 'planned', attempts = attempts + 1, executor_handle = '' WHERE state = 'running'");
+  db_.sql().exec(
+      "UPDATE runs SET state = 'planned', attempts = attempts + 1, executor_handle = '' WHERE state = 'running'");
   tx.commit();
   return handles;
 }
@@ -200,8 +228,11 @@ std::vector<int64_t> CampaignStore::runIds(int64_t experimentId) {
 }
 
 void CampaignStore::markRunning(int64_t runId) {
-  db_.sql().prepare("UPDATE runs SET state = 'running', started_at = ? WHERE id = ? AND state = 'planned'")
-      .bind(1, nowUnix()).bind(2, runId).run();
+  db_.sql()
+      .prepare("UPDATE runs SET state = 'running', started_at = ? WHERE id = ? AND state = 'planned'")
+      .bind(1, nowUnix())
+      .bind(2, runId)
+      .run();
 }
 
 void CampaignStore::markPlanned(int64_t runId) {
@@ -218,30 +249,43 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &o
       "UPDATE runs SET state = ?, exit_code = ?, signal = ?, outcome = ?, error = ?, finished_at = ?, wall_ms = ?, "
       "trace_path = ?, trace_bytes = ? WHERE id = ?");
   upd.bind(1, runStateName(state));
-  if (outcome.exitCode) upd.bind(2, *outcome.exitCode);
-  else upd.bindNull(2);
-  if (outcome.signal) upd.bind(3, *outcome.signal);
-  else upd.bindNull(3);
+  if (outcome.exitCode)
+    upd.bind(2, *outcome.exitCode);
+  else
+    upd.bindNull(2);
+  if (outcome.signal)
+    upd.bind(3, *outcome.signal);
+  else
+    upd.bindNull(3);
   upd.bind(4, outcome.description).bind(5, error).bind(6, nowUnix()).bind(7, int64_t(outcome.wallSeconds * 1000));
   upd.bind(8, tracePath).bind(9, summary ? int64_t(summary->bytes) : int64_t(0)).bind(10, runId).run();
   if (summary) {
-    db_.sql().prepare("INSERT INTO run_receipts(run_id, armed, fired, fire_count, processes) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, runId).bind(2, summary->armed ? 1 : 0).bind(3, summary->fired ? 1 : 0)
-        .bind(4, int64_t(summary->fireCount)).bind(5, int64_t(summary->processes))
+    db_.sql()
+        .prepare("INSERT INTO run_receipts(run_id, armed, fired, fire_count, processes) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, runId)
+        .bind(2, summary->armed ? 1 : 0)
+        .bind(3, summary->fired ? 1 : 0)
+        .bind(4, int64_t(summary->fireCount))
+        .bind(5, int64_t(summary->processes))
         .run();
     Statement ev = db_.sql().prepare(
-        "INSERT INTO run_events(run_id, site, context, callsig, node, reached, occurred, injected) VALUES (?,?,?,?,?,?,?,?)");
+        "INSERT INTO run_events(run_id, site, context, callsig, node, reached, occurred, injected) VALUES "
+        "(?,?,?,?,?,?,?,?)");
     for (const auto &[key, e] : summary->events) {
       const auto &[site, context, callsig, node] = key;
       ev.bind(1, runId).bind(2, formatSiteId(site)).bind(3, formatSiteId(context)).bind(4, formatSiteId(callsig));
       ev.bind(5, node).bind(6, int64_t(e.reached)).bind(7, int64_t(e.occurred)).bind(8, int64_t(e.injected)).run();
     }
     Statement lp = db_.sql().prepare(
-        "INSERT INTO run_loops(run_id, loop, callsig, parent_loop, invocations, iterations, histogram) VALUES (?,?,?,?,?,?,?)");
+        "INSERT INTO run_loops(run_id, loop, callsig, parent_loop, invocations, iterations, histogram) VALUES "
+        "(?,?,?,?,?,?,?)");
     for (const auto &[key, l] : summary->loops) {
       nlohmann::json hist = nlohmann::json::array();
       for (const auto &[low, count] : l.histogram) hist.push_back({low, count});
-      lp.bind(1, runId).bind(2, formatSiteId(key.first)).bind(3, formatSiteId(key.second)).bind(4, formatSiteId(l.parent));
+      lp.bind(1, runId)
+          .bind(2, formatSiteId(key.first))
+          .bind(3, formatSiteId(key.second))
+          .bind(4, formatSiteId(l.parent));
       lp.bind(5, int64_t(l.invocations)).bind(6, int64_t(l.iterations)).bind(7, hist.dump()).run();
     }
     Statement pt = db_.sql().prepare(

@@ -16,7 +16,8 @@ TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &r
   s.hasPlan = hasPlan;
   s.fireCount = static_cast<uint64_t>(receipt.getInt(2));
   s.processes = static_cast<size_t>(receipt.getInt(3));
-  Statement ev = db.prepare("SELECT site, context, callsig, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
+  Statement ev =
+      db.prepare("SELECT site, context, callsig, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
   ev.bind(1, runId);
   while (ev.step())
     s.events[{ev.getSiteId(0), ev.getSiteId(1), ev.getSiteId(2), ev.getText(3)}] = {
@@ -60,13 +61,18 @@ std::optional<RecordedRunRow> findFinishedRun(CampaignDb &cdb, const std::string
   if (!hasSkip && p.skip != 0) return std::nullopt;
   Database &db = cdb.sql();
   Statement q = db.prepare(
-      std::string("SELECT r.id, r.state, r.exit_code, r.signal, r.error, r.wall_ms FROM runs r JOIN experiments e ON e.id = "
-                  "r.experiment_id JOIN tests t ON t.id = e.test_id WHERE t.name = ? AND e.kind = ? AND e.fault = ? AND "
-                  "e.context = ? AND e.mode = ? AND e.delay_ms = ? AND e.errno_name = ? AND r.repeat = ? AND r.state NOT "
-                  "IN ('planned', 'running') AND ") +
+      std::string(
+          "SELECT r.id, r.state, r.exit_code, r.signal, r.error, r.wall_ms FROM runs r JOIN experiments e ON e.id = "
+          "r.experiment_id JOIN tests t ON t.id = e.test_id WHERE t.name = ? AND e.kind = ? AND e.fault = ? AND "
+          "e.context = ? AND e.mode = ? AND e.delay_ms = ? AND e.errno_name = ? AND r.repeat = ? AND r.state NOT "
+          "IN ('planned', 'running') AND ") +
       (hasSkip ? "e.skip = ?" : "? = 0"));
   q.bind(1, testName).bind(2, experimentKindName(p.kind)).bind(3, p.fault ? formatSiteId(p.fault) : "");
-  q.bind(4, p.context ? formatSiteId(p.context) : "").bind(5, p.mode).bind(6, p.delayMs).bind(7, p.errnoName).bind(8, repeat);
+  q.bind(4, p.context ? formatSiteId(p.context) : "")
+      .bind(5, p.mode)
+      .bind(6, p.delayMs)
+      .bind(7, p.errnoName)
+      .bind(8, repeat);
   q.bind(9, p.skip);
   if (!q.step()) return std::nullopt;
   RecordedRunRow out;

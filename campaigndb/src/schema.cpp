@@ -251,8 +251,8 @@ struct ForeignKeysOff {
 void migrateSchema(Database &db, int target) {
   int version = schemaVersion(db);
   if (version > kSchemaVersion)
-    throw DbError(db.path() + ": schema version " + std::to_string(version) +
-                  " is newer than this csnake supports (" + std::to_string(kSchemaVersion) + ")");
+    throw DbError(db.path() + ": schema version " + std::to_string(version) + " is newer than this csnake supports (" +
+                  std::to_string(kSchemaVersion) + ")");
   if (target > kSchemaVersion) target = kSchemaVersion;
   if (version >= target) return;
   // SQLite's procedure for schema changes that rebuild a table (migration 3): foreign

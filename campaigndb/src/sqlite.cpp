@@ -19,9 +19,7 @@ Database::Database(const std::string &path, int flags, const std::string &uri) :
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
-void Database::fail(const std::string &what) const {
-  throw DbError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
-}
+void Database::fail(const std::string &what) const { throw DbError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
 
 void Database::exec(const std::string &sql) {
   char *err = nullptr;

@@ -67,9 +67,9 @@ class Statement {
   Statement &bind(int index, const char *v) { return bind(index, std::string(v)); }
   Statement &bindNull(int index);
 
-  bool step();      // true while a row is available
-  void run();       // step to completion (statements without rows)
-  void reset();     // reuse with new binds
+  bool step();   // true while a row is available
+  void run();    // step to completion (statements without rows)
+  void reset();  // reuse with new binds
 
   int64_t getInt(int col) const;
   double getDouble(int col) const;

@@ -9,20 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "csnake/campaigndb/campaign_store.h"
 #include "allocation/profile_index.h"
 #include "catalog/site_catalog.h"
+#include "csnake/campaigndb/campaign_store.h"
 
 namespace csnake {
 
 struct AllocationOptions {
   uint64_t seed = 1;
-  std::vector<int> delaysMs = {200};  // per-iteration delays of delay faults, shortest first
-  int64_t budgetExperiments = 0;      // the whole injection budget, in experiments
-  int topK = 3;                       // 3PA: tests per fault in phase 1, draws per cluster in phase 2
+  std::vector<int> delaysMs = {200};             // per-iteration delays of delay faults, shortest first
+  int64_t budgetExperiments = 0;                 // the whole injection budget, in experiments
+  int topK = 3;                                  // 3PA: tests per fault in phase 1, draws per cluster in phase 2
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA: budget shares; phase 3 gets the rest
-  double clusterDistance = 0.5;       // 3PA: average-linkage cut (cosine distance)
-  std::set<uint64_t> faultFilter;     // only faults at these sites (empty = every site)
+  double clusterDistance = 0.5;                  // 3PA: average-linkage cut (cosine distance)
+  std::set<uint64_t> faultFilter;                // only faults at these sites (empty = every site)
 };
 
 struct AllocationContext {

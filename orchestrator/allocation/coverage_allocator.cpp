@@ -28,9 +28,11 @@ class CoverageAllocator : public Allocator {
       for (const FaultCandidate &c : cands) {
         if (r >= c.tests.size()) continue;
         std::string why = "coverage: test #" + std::to_string(r + 1) + " by greedy cover";
-        if (!c.delay) rank.push_back(planFor(ctx, c, c.tests[r], 0, name(), "coverage", why, 1.0 / double(r + 1)));
+        if (!c.delay)
+          rank.push_back(planFor(ctx, c, c.tests[r], 0, name(), "coverage", why, 1.0 / double(r + 1)));
         else
-          for (int d : ctx.options.delaysMs) rank.push_back(planFor(ctx, c, c.tests[r], d, name(), "coverage", why, 1.0 / double(r + 1)));
+          for (int d : ctx.options.delaysMs)
+            rank.push_back(planFor(ctx, c, c.tests[r], d, name(), "coverage", why, 1.0 / double(r + 1)));
       }
       std::shuffle(rank.begin(), rank.end(), rng);
       for (ExperimentPlan &p : rank)

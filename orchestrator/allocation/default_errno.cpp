@@ -6,12 +6,30 @@ namespace csnake {
 
 std::string defaultErrnoFor(const std::string &callee) {
   static const std::pair<const char *, const char *> table[] = {
-      {"connect", "ECONNREFUSED"}, {"accept", "ECONNABORTED"}, {"send", "ECONNRESET"},  {"recv", "ECONNRESET"},
-      {"read", "EIO"},             {"write", "EIO"},           {"open", "EACCES"},      {"creat", "EACCES"},
-      {"fopen", "EACCES"},         {"fsync", "EIO"},           {"fdatasync", "EIO"},    {"poll", "EINTR"},
-      {"select", "EINTR"},         {"epoll_wait", "EINTR"},    {"socket", "EMFILE"},    {"bind", "EADDRINUSE"},
-      {"listen", "EADDRINUSE"},    {"close", "EIO"},           {"rename", "EIO"},       {"unlink", "EACCES"},
-      {"mkdir", "ENOSPC"},         {"ftruncate", "EIO"},       {"setsockopt", "EINVAL"}, {"fflush", "EIO"},
+      {"connect", "ECONNREFUSED"},
+      {"accept", "ECONNABORTED"},
+      {"send", "ECONNRESET"},
+      {"recv", "ECONNRESET"},
+      {"read", "EIO"},
+      {"write", "EIO"},
+      {"open", "EACCES"},
+      {"creat", "EACCES"},
+      {"fopen", "EACCES"},
+      {"fsync", "EIO"},
+      {"fdatasync", "EIO"},
+      {"poll", "EINTR"},
+      {"select", "EINTR"},
+      {"epoll_wait", "EINTR"},
+      {"socket", "EMFILE"},
+      {"bind", "EADDRINUSE"},
+      {"listen", "EADDRINUSE"},
+      {"close", "EIO"},
+      {"rename", "EIO"},
+      {"unlink", "EACCES"},
+      {"mkdir", "ENOSPC"},
+      {"ftruncate", "EIO"},
+      {"setsockopt", "EINVAL"},
+      {"fflush", "EIO"},
       {"fclose", "EIO"},
   };
   // Longest matching prefix after stripping fortify/positional decorations: "__recv_chk"
@@ -23,7 +41,8 @@ std::string defaultErrnoFor(const std::string &callee) {
   for (const auto &[prefix, err] : table) {
     std::string p = prefix;
     if (name.rfind(p, 0) == 0 && p.size() > best) best = p.size(), out = err;
-    if (name.size() > 1 && name[0] == 'p' && name.rfind("p" + p, 0) == 0 && p.size() + 1 > best) best = p.size() + 1, out = err;
+    if (name.size() > 1 && name[0] == 'p' && name.rfind("p" + p, 0) == 0 && p.size() + 1 > best)
+      best = p.size() + 1, out = err;
   }
   return out;
 }

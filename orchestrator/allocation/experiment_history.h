@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "csnake/campaigndb/campaign_store.h"
 #include "allocation/profile_index.h"
+#include "csnake/campaigndb/campaign_store.h"
 
 namespace csnake {
 
@@ -19,10 +19,10 @@ struct ExperimentRecord {
   Fault fault;
   int delayMs = 0;
   std::string phase;
-  std::set<std::string> tokens;       // all effect tokens
-  std::set<std::string> eTokens;      // E effects only
-  std::set<std::string> sTokens;      // S+ and parent_delay effects
-  std::set<uint64_t> contentionLoops; // loops with S+ / parent_delay effects
+  std::set<std::string> tokens;        // all effect tokens
+  std::set<std::string> eTokens;       // E effects only
+  std::set<std::string> sTokens;       // S+ and parent_delay effects
+  std::set<uint64_t> contentionLoops;  // loops with S+ / parent_delay effects
 };
 
 struct ExperimentHistory {

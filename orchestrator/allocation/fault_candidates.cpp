@@ -42,9 +42,10 @@ std::vector<int64_t> greedyCover(const std::map<int64_t, FaultCoverage> &reachin
           for (uint64_t sig : it->second) gain += covered.count(sig) ? 0 : 1;
       }
       const FaultCoverage &c = reaching.at(test);
-      bool better = best < 0 || gain > bestGain ||
-                    (gain == bestGain && (c.repeatsReached > bestCov.repeatsReached ||
-                                          (c.repeatsReached == bestCov.repeatsReached && quieter(c, test, bestCov, best, salt))));
+      bool better =
+          best < 0 || gain > bestGain ||
+          (gain == bestGain && (c.repeatsReached > bestCov.repeatsReached ||
+                                (c.repeatsReached == bestCov.repeatsReached && quieter(c, test, bestCov, best, salt))));
       if (better) best = test, bestGain = gain, bestCov = c;
     }
     order.push_back(best);
@@ -76,7 +77,9 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
     if (!site || !site->delayCandidate()) continue;
     if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(loop)) continue;
     auto sigs = ctx.profile.loopSignatures.find(loop);
-    FaultCandidate c{{loop, loop}, true, site,
+    FaultCandidate c{{loop, loop},
+                     true,
+                     site,
                      greedyCover(running, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second,
                                  ctx.options.seed ^ loop)};
     out.push_back(std::move(c));

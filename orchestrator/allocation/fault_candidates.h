@@ -12,7 +12,7 @@
 namespace csnake {
 
 struct FaultCandidate {
-  Fault fault;                 // (site, context); a delay fault is (loop, loop)
+  Fault fault;  // (site, context); a delay fault is (loop, loop)
   bool delay = false;
   const FaultSite *site = nullptr;
   // Tests that reach the fault, best first: greedy set cover of the signatures of the
@@ -27,7 +27,6 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx);
 
 // One experiment plan for a candidate on a test; `delayMs` only for delay faults.
 ExperimentPlan planFor(const AllocationContext &ctx, const FaultCandidate &c, int64_t test, int delayMs,
-                       const std::string &allocator, const std::string &phase, const std::string &reason,
-                       double score);
+                       const std::string &allocator, const std::string &phase, const std::string &reason, double score);
 
 }  // namespace csnake

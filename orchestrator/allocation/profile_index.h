@@ -16,8 +16,8 @@ namespace csnake {
 using Fault = std::pair<uint64_t, uint64_t>;  // (site, context); a delay fault is (loop, loop)
 
 struct FaultCoverage {
-  int repeatsReached = 0;  // profile repeats of the test that reached it
-  uint64_t reachCount = 0; // summed over those repeats
+  int repeatsReached = 0;   // profile repeats of the test that reached it
+  uint64_t reachCount = 0;  // summed over those repeats
 };
 
 struct ProfileIndex {

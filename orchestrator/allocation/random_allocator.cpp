@@ -22,7 +22,8 @@ class RandomAllocator : public Allocator {
       std::vector<int64_t> tests = c.tests;
       std::sort(tests.begin(), tests.end());
       for (int64_t t : tests) {
-        if (!c.delay) all.push_back(planFor(ctx, c, t, 0, name(), "random", "uniform draw", 1));
+        if (!c.delay)
+          all.push_back(planFor(ctx, c, t, 0, name(), "random", "uniform draw", 1));
         else
           for (int d : ctx.options.delaysMs) all.push_back(planFor(ctx, c, t, d, name(), "random", "uniform draw", 1));
       }

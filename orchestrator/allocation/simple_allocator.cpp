@@ -17,7 +17,8 @@ class SimpleAllocator : public Allocator {
     std::vector<ExperimentPlan> plans;
     for (const FaultCandidate &c : faultCandidates(ctx)) {
       if (c.tests.empty()) continue;
-      std::string why = c.delay ? "delay candidate loop; its best-covering test" : "reached in the profile; its best-covering test";
+      std::string why =
+          c.delay ? "delay candidate loop; its best-covering test" : "reached in the profile; its best-covering test";
       plans.push_back(planFor(ctx, c, c.tests.front(), ctx.options.delaysMs.front(), name(), "simple", why, 1));
     }
     std::mt19937_64 rng(ctx.options.seed);

@@ -76,8 +76,8 @@ class ThreePhaseAllocator : public Allocator {
           continue;
         }
         for (int d : o.delaysMs)
-          byRank[r].push_back(planFor(ctx, c, c.tests[r], d, name(), "coverage", why + ", delay " + std::to_string(d) + " ms",
-                                      1.0 / double(r + 1)));
+          byRank[r].push_back(planFor(ctx, c, c.tests[r], d, name(), "coverage",
+                                      why + ", delay " + std::to_string(d) + " ms", 1.0 / double(r + 1)));
       }
     }
     std::mt19937_64 rng(o.seed);
@@ -91,7 +91,8 @@ class ThreePhaseAllocator : public Allocator {
   }
 
   // The consequences (effect tokens) of a fault's experiments in the given phases.
-  static std::set<std::string> tokensOf(const ExperimentHistory &h, const Fault &f, const std::set<std::string> &phases) {
+  static std::set<std::string> tokensOf(const ExperimentHistory &h, const Fault &f,
+                                        const std::set<std::string> &phases) {
     std::set<std::string> t;
     for (const ExperimentRecord &e : h.experiments)
       if (e.fault == f && phases.count(e.phase)) t.insert(e.tokens.begin(), e.tokens.end());

@@ -14,11 +14,11 @@
 #include <thread>
 
 #include "allocation/allocator.h"
-#include "csnake/campaigndb/campaign_store.h"
-#include "campaign/injection_point.h"
 #include "allocation/profile_index.h"
+#include "campaign/injection_point.h"
 #include "campaign/progress_reporter.h"
 #include "campaign/replay_source.h"
+#include "csnake/campaigndb/campaign_store.h"
 #include "discovery/test_discovery.h"
 #include "exec/local_process_pool.h"
 
@@ -174,8 +174,11 @@ int Campaign::run() {
         ++unreadable;  // already named in the "skipping the tests of" line above
       }
     }
-    auto count = [](size_t n, const char *one, const char *many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
-    std::string why = count(instrumented.size(), "test binary", "test binaries") + " found, none has a " CSNAKE_SITE_SECTION " section";
+    auto count = [](size_t n, const char *one, const char *many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::string why = count(instrumented.size(), "test binary", "test binaries") +
+                      " found, none has a " CSNAKE_SITE_SECTION " section";
     if (plain)
       why += "; " + count(plain, "is", "are") + " not compiled with csnake's wrappers (configure the project with " +
              "-DCMAKE_TOOLCHAIN_FILE=<csnake>/toolchain/csnake-toolchain.cmake)";
@@ -184,7 +187,8 @@ int Campaign::run() {
       for (const std::string &r : roots) list += (list.empty() ? "" : ", ") + r;
       why += "; " + count(empty, "is", "are") + " built with csnake but " + (empty == 1 ? "has" : "have") +
              " 0 sites under the instrumentation root " + list +
-             ": its sources lie outside that root or hold no fault site (set CSNAKE_ROOT or configure with -DCSNAKE_ROOT=DIR)";
+             ": its sources lie outside that root or hold no fault site (set CSNAKE_ROOT or configure with "
+             "-DCSNAKE_ROOT=DIR)";
     }
     if (unreadable) why += "; " + count(unreadable, "is", "are") + " unreadable";
     std::fprintf(stderr, "csnake: %s: no usable test binary: %s\n", build.c_str(), why.c_str());
@@ -254,7 +258,8 @@ int Campaign::run() {
     if (added == 0) break;
   }
   RunCounts all = store_->runCounts();
-  std::fprintf(stderr, "csnake: campaign finished: %lld runs (%lld done, %lld failed, %lld timed out, %lld not fired), %s\n",
+  std::fprintf(stderr,
+               "csnake: campaign finished: %lld runs (%lld done, %lld failed, %lld timed out, %lld not fired), %s\n",
                (long long)all.total, (long long)all.byState["done"], (long long)all.byState["failed"],
                (long long)all.byState["timed_out"], (long long)all.byState["not_fired"], opts_.dbPath.c_str());
   return 0;
@@ -265,7 +270,8 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
   RunCounts before = store_->runCounts(kind);
   int64_t finished = before.total - before.byState["planned"] - before.byState["running"];
   progress_.startPhase(experimentKindName(kind), before.total, finished);
-  int64_t failed = before.byState["failed"], timedOut = before.byState["timed_out"], notFired = before.byState["not_fired"];
+  int64_t failed = before.byState["failed"], timedOut = before.byState["timed_out"],
+          notFired = before.byState["not_fired"];
   LocalPoolOptions popts;
   popts.workers = opts_.jobs > 0 ? static_cast<size_t>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
   LocalProcessPool pool(popts);
@@ -281,11 +287,12 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
       if (!rec) {
         ProcessStatus none;
         none.spawnError = "not recorded in the replay source";
-        store_->finishRun(r.runId, RunState::Failed, outcomeOf(none), "replay: " + t->second.test.id + " has no such run in " +
-                          opts_.replayFrom, "", nullptr);
+        store_->finishRun(r.runId, RunState::Failed, outcomeOf(none),
+                          "replay: " + t->second.test.id + " has no such run in " + opts_.replayFrom, "", nullptr);
         ++failed;
       } else {
-        store_->finishRun(r.runId, rec->state, outcomeOf(rec->status), rec->error, "", rec->summary ? &*rec->summary : nullptr);
+        store_->finishRun(r.runId, rec->state, outcomeOf(rec->status), rec->error, "",
+                          rec->summary ? &*rec->summary : nullptr);
         failed += rec->state == RunState::Failed;
         timedOut += rec->state == RunState::TimedOut;
         notFired += rec->state == RunState::NotFired;
@@ -357,9 +364,12 @@ void Campaign::ingest(CampaignStore &store, const PlannedRun &run, const RunResu
     } catch (const TraceError &e) {
       error = e.what();
     }
-    if (st.timedOut) state = RunState::TimedOut;
-    else if (!summary) state = RunState::Failed;
-    else if (run.plan.kind == ExperimentKind::Injection && !summary->fired) state = RunState::NotFired;
+    if (st.timedOut)
+      state = RunState::TimedOut;
+    else if (!summary)
+      state = RunState::Failed;
+    else if (run.plan.kind == ExperimentKind::Injection && !summary->fired)
+      state = RunState::NotFired;
   }
   if (!error.empty() && state != RunState::Failed) error = "trace: " + error;
   std::string tracePath;

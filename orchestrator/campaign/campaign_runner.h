@@ -20,15 +20,15 @@ class CampaignDb;
 struct CampaignOptions {
   std::string buildDir;
   std::string dbPath;
-  std::string testsFile;       // explicit test list instead of discovery
-  std::string testFilter;      // GoogleTest-style filter on test ids
-  std::string label;           // CTest label filter ("" = every test)
-  std::string resultsDir;      // raw traces; default <db dir>/<db stem>.runs
+  std::string testsFile;                  // explicit test list instead of discovery
+  std::string testFilter;                 // GoogleTest-style filter on test ids
+  std::string label;                      // CTest label filter ("" = every test)
+  std::string resultsDir;                 // raw traces; default <db dir>/<db stem>.runs
   std::string keepTraces = "compressed";  // compressed | raw | none
   std::string allocator = "3pa";
-  int64_t budgetRuns = 60;     // injection runs
-  double timeLimitSeconds = 0; // 0 = no wall-clock limit
-  int jobs = 0;                // 0 = number of cores
+  int64_t budgetRuns = 60;      // injection runs
+  double timeLimitSeconds = 0;  // 0 = no wall-clock limit
+  int jobs = 0;                 // 0 = number of cores
   int repeats = 3;
   // Profile runs per test (--profile-repeats); 0 = max(5, repeats). One profile
   // experiment per test against many injection experiments: more profile repeats buy the
@@ -40,7 +40,7 @@ struct CampaignOptions {
   InjectAt injectAt = InjectAt::Middle;
   uint64_t seed = 1;
   double runTimeoutSeconds = 60;
-  std::vector<int> delaysMs = {100, 500};  // per-iteration delays of delay faults
+  std::vector<int> delaysMs = {100, 500};        // per-iteration delays of delay faults
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA budget split; phase 3 gets the rest
   // Replay: take every run's outcome and summary from this campaign database instead
   // of running the test (bench/allocation compares policies on one exhaustive campaign).

@@ -7,9 +7,12 @@
 namespace csnake {
 
 bool parseInjectAt(const std::string &text, InjectAt &out) {
-  if (text == "first") out = InjectAt::First;
-  else if (text == "middle") out = InjectAt::Middle;
-  else return false;
+  if (text == "first")
+    out = InjectAt::First;
+  else if (text == "middle")
+    out = InjectAt::Middle;
+  else
+    return false;
   return true;
 }
 
@@ -38,7 +41,7 @@ void applyInjectionPoint(CampaignDb &db, ExperimentPlan &p, InjectAt at) {
   InjectionPoint ip = injectionPoint(db, p, at);
   p.skip = ip.skip;
   if (at == InjectAt::First) return;
-  std::string note = p.delayMs > 0        ? "delay from the first invocation (threads enter long-lived loops at start-up)"
+  std::string note = p.delayMs > 0 ? "delay from the first invocation (threads enter long-lived loops at start-up)"
                      : ip.profileRuns == 0 ? "inject at the first opportunity (no profile data)"
                                            : "inject after skipping " + std::to_string(ip.skip) + " (middle of min " +
                                                  std::to_string(ip.minReaches) + " reaches over " +

@@ -42,7 +42,8 @@ void ProgressReporter::draw(bool force) {
     int width = 24, filled = total_ ? static_cast<int>(width * done_ / total_) : width;
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(static_cast<size_t>(width), '.');
-    std::fprintf(out_, "\r\033[K[%s] %s %lld/%lld runs  failed %lld  timed out %lld  not fired %lld  %.1f runs/s  ETA %s",
+    std::fprintf(out_,
+                 "\r\033[K[%s] %s %lld/%lld runs  failed %lld  timed out %lld  not fired %lld  %.1f runs/s  ETA %s",
                  phase_.c_str(), bar.c_str(), (long long)done_, (long long)total_, (long long)failed_,
                  (long long)timedOut_, (long long)notFired_, rate, etaText);
     std::fflush(out_);

@@ -18,8 +18,8 @@ namespace {
 
 std::string demangle(const std::string &name) {
   int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> out(
-      abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), &std::free);
+  std::unique_ptr<char, decltype(&std::free)> out(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status),
+                                                  &std::free);
   return status == 0 && out ? std::string(out.get()) : name;
 }
 
@@ -37,8 +37,8 @@ std::string readWholeFile(const std::string &path) {
 
 // Locates a section by name in a 64-bit little-endian ELF image; returns false when the
 // file is ELF but has no such section.
-bool findElfSection(const std::string &path, const std::string &image, const char *wanted,
-                    size_t &offset, size_t &size) {
+bool findElfSection(const std::string &path, const std::string &image, const char *wanted, size_t &offset,
+                    size_t &size) {
   if (image.size() < sizeof(Elf64_Ehdr) || std::memcmp(image.data(), ELFMAG, SELFMAG) != 0)
     fail(path, "not an ELF file");
   Elf64_Ehdr eh;
@@ -46,8 +46,7 @@ bool findElfSection(const std::string &path, const std::string &image, const cha
   if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
     fail(path, "unsupported ELF class (only 64-bit little-endian)");
   if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff == 0 ||
-      eh.e_shoff + uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr) > image.size() ||
-      eh.e_shstrndx >= eh.e_shnum)
+      eh.e_shoff + uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr) > image.size() || eh.e_shstrndx >= eh.e_shnum)
     fail(path, "corrupt ELF section header table");
   auto shdr = [&](size_t i) {
     Elf64_Shdr s;
@@ -101,8 +100,7 @@ SiteCatalog SiteCatalog::fromBinary(const std::string &path) {
   return fromSectionBytes(path, reinterpret_cast<const uint8_t *>(image.data()) + offset, size);
 }
 
-SiteCatalog SiteCatalog::fromSectionBytes(const std::string &origin, const uint8_t *data,
-                                          size_t size) {
+SiteCatalog SiteCatalog::fromSectionBytes(const std::string &origin, const uint8_t *data, size_t size) {
   SiteCatalog cat;
   size_t pos = 0;
   while (pos < size) {

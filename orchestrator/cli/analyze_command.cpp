@@ -8,9 +8,9 @@
 #include <string>
 
 #include "analysis.h"
-#include "csnake/campaigndb/campaign_db.h"
 #include "cli/options.h"
 #include "commands.h"
+#include "csnake/campaigndb/campaign_db.h"
 
 namespace csnake::cli {
 
@@ -34,28 +34,30 @@ int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptio
   }
   const auto &x = s["experiments"];
   const auto &ex = s["excluded_runs"];
-  std::printf("analysed %d of %d injection experiments (%d skipped); runs excluded: %d not fired, %d failed, %d timed out, %d unfinished\n",
-              x["analysed"].get<int>(), static_cast<int>(x["injection"].get<size_t>()), x["skipped"].get<int>(),
-              ex["not_fired"].get<int>(), ex["failed"].get<int>(), ex["timed_out"].get<int>(), ex["incomplete"].get<int>());
+  std::printf(
+      "analysed %d of %d injection experiments (%d skipped); runs excluded: %d not fired, %d failed, %d timed out, %d "
+      "unfinished\n",
+      x["analysed"].get<int>(), static_cast<int>(x["injection"].get<size_t>()), x["skipped"].get<int>(),
+      ex["not_fired"].get<int>(), ex["failed"].get<int>(), ex["timed_out"].get<int>(), ex["incomplete"].get<int>());
   std::string types;
   for (auto it = s["effects_by_type"].begin(); it != s["effects_by_type"].end(); ++it)
     types += (types.empty() ? "" : ", ") + std::to_string(it.value().get<int>()) + " " + it.key();
-  std::printf("effects: %zu (%s); causal edges: %zu\n", r.effects.size(), types.empty() ? "none" : types.c_str(), r.edges.size());
+  std::printf("effects: %zu (%s); causal edges: %zu\n", r.effects.size(), types.empty() ? "none" : types.c_str(),
+              r.edges.size());
   int accepted = 0, rejected = 0;
   for (const auto &c : r.cycles)
     if (c.representative) (c.verdict == "rejected" ? rejected : accepted)++;
-  std::printf("cycles: %zu found, %d after collapsing near-duplicates (%d %s, %d rejected by the compatibility check)%s\n",
-              r.search.cycles, accepted + rejected, accepted, opts.compat.enabled ? "compatible" : "unchecked", rejected,
-              r.search.truncated ? " [search truncated at --max-cycles]" : "");
+  std::printf(
+      "cycles: %zu found, %d after collapsing near-duplicates (%d %s, %d rejected by the compatibility check)%s\n",
+      r.search.cycles, accepted + rejected, accepted, opts.compat.enabled ? "compatible" : "unchecked", rejected,
+      r.search.truncated ? " [search truncated at --max-cycles]" : "");
   std::printf("'csnake cycles --db %s' lists them\n", dbPath.c_str());
   return 0;
 }
 
 namespace {
 
-int runAnalyzeCommand(const AnalyzeArgs &a) {
-  return analyzeDatabaseFile(a.dbPath, a.options, a.json);
-}
+int runAnalyzeCommand(const AnalyzeArgs &a) { return analyzeDatabaseFile(a.dbPath, a.options, a.json); }
 
 }  // namespace
 
@@ -76,8 +78,8 @@ Command addAnalyzeCommand(CLI::App &root) {
   addCount(*app, "--max-cycles", o.search.maxCycles, 1, 1'000'000'000,
            "stop the search after N cycles (default 200000)");
   addCount(*app, "--threads", o.search.threads, 1, 256, "search threads (default 2)");
-  app->add_flag_callback("--no-z3", [&o] { o.compat.enabled = false; },
-                         "skip the local compatibility check (for comparison)");
+  app->add_flag_callback(
+      "--no-z3", [&o] { o.compat.enabled = false; }, "skip the local compatibility check (for comparison)");
   addChecked(
       *app, "--continuation",
       [&o](const std::string &text) { return analyzer::parseContinuationRule(text, o.continuation); },

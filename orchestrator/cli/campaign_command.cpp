@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis.h"
 #include "allocation/allocator.h"
+#include "analysis.h"
 #include "campaign/campaign_runner.h"
 #include "cli/options.h"
 #include "commands.h"

@@ -37,14 +37,16 @@ int runCyclesCommand(const CyclesArgs &a) {
   }
   if (cycles.empty()) {
     size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
-    if (rejected) std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
-    else std::printf("no cycles\n");
+    if (rejected)
+      std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
+    else
+      std::printf("no cycles\n");
     return 0;
   }
   int n = 0;
   for (const auto &c : cycles) {
-    std::printf("#%d  cycle %lld: %lld edges, %lld delay fault(s), %lld test(s), %s",
-                ++n, static_cast<long long>(c["id"].get<int64_t>()), static_cast<long long>(c["length"].get<int64_t>()),
+    std::printf("#%d  cycle %lld: %lld edges, %lld delay fault(s), %lld test(s), %s", ++n,
+                static_cast<long long>(c["id"].get<int64_t>()), static_cast<long long>(c["length"].get<int64_t>()),
                 static_cast<long long>(c["delays"].get<int64_t>()), static_cast<long long>(c["n_tests"].get<int64_t>()),
                 c["verdict"].get<std::string>().c_str());
     if (c.value("inferred_steps", 0) > 0)
@@ -54,14 +56,16 @@ int runCyclesCommand(const CyclesArgs &a) {
     if (!c["alternatives"].empty()) std::printf(" (+%zu near-identical alternative(s))", c["alternatives"].size());
     std::printf("\n");
     for (const auto &s : c["steps"]) {
-      std::printf("  [%s] edge %lld%s\n", s["type"].get<std::string>().c_str(), static_cast<long long>(s["edge"].get<int64_t>()),
+      std::printf("  [%s] edge %lld%s\n", s["type"].get<std::string>().c_str(),
+                  static_cast<long long>(s["edge"].get<int64_t>()),
                   s.value("next_fault_observed", true) ? "" : "  (next fault reached, not observed)");
       std::printf("      cause  %s  in context %s\n", analyzer::siteLine(s["cause"]).c_str(),
                   s["cause_context"].value("id", "").c_str());
       std::printf("      effect %s\n", analyzer::siteLine(s["effect"]).c_str());
       if (s.contains("hop"))
-        std::printf("      hop    child %s -> parent %s (parent_delay edge %lld)\n", s["hop"]["child"].value("id", "").c_str(),
-                    s["hop"]["parent"].value("id", "").c_str(), static_cast<long long>(s["hop"]["edge"].get<int64_t>()));
+        std::printf("      hop    child %s -> parent %s (parent_delay edge %lld)\n",
+                    s["hop"]["child"].value("id", "").c_str(), s["hop"]["parent"].value("id", "").c_str(),
+                    static_cast<long long>(s["hop"]["edge"].get<int64_t>()));
       std::printf("      tests  %s\n", joinTests(s["tests"]).c_str());
       const auto &j = s["junction"];
       if (j.is_object() && j.contains("verdict")) {

@@ -32,11 +32,10 @@ int main(int argc, char **argv) {
   // A repeated option keeps its last value (as the hand-written parser did).
   root.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<Command> commands = {
-      csnake::cli::addSitesCommand(root),    csnake::cli::addExecCommand(root),
-      csnake::cli::addTraceCommand(root),    csnake::cli::addTestsCommand(root),
-      csnake::cli::addCampaignCommand(root), csnake::cli::addStatusCommand(root),
-      csnake::cli::addPlanCommand(root),     csnake::cli::addAnalyzeCommand(root),
-      csnake::cli::addCyclesCommand(root),   csnake::cli::addEdgesCommand(root),
+      csnake::cli::addSitesCommand(root), csnake::cli::addExecCommand(root),     csnake::cli::addTraceCommand(root),
+      csnake::cli::addTestsCommand(root), csnake::cli::addCampaignCommand(root), csnake::cli::addStatusCommand(root),
+      csnake::cli::addPlanCommand(root),  csnake::cli::addAnalyzeCommand(root),  csnake::cli::addCyclesCommand(root),
+      csnake::cli::addEdgesCommand(root),
   };
   if (argc < 2) {
     std::cerr << root.help();

@@ -20,7 +20,8 @@ bool plainDecimal(std::string_view t) {
   bool digit = false;
   for (; i < t.size(); ++i) {
     char c = t[i];
-    if (c >= '0' && c <= '9') digit = true;
+    if (c >= '0' && c <= '9')
+      digit = true;
     else if (c != '.' && c != 'e' && c != 'E' && !((c == '-' || c == '+') && (t[i - 1] == 'e' || t[i - 1] == 'E')))
       return false;
   }

@@ -69,8 +69,14 @@ CLI::Option *addSiteIds(CLI::App &app, const std::string &name, std::set<uint64_
 // ---- template implementation ----
 
 namespace detail {
-template <class T> struct Unwrap { using type = T; };
-template <class T> struct Unwrap<std::optional<T>> { using type = T; };
+template <class T>
+struct Unwrap {
+  using type = T;
+};
+template <class T>
+struct Unwrap<std::optional<T>> {
+  using type = T;
+};
 std::string integerExpectation(int64_t lo, uint64_t hi);
 }  // namespace detail
 
@@ -90,8 +96,7 @@ CLI::Option *addCount(CLI::App &app, const std::string &name, T &var, int64_t lo
     if (v) var = static_cast<V>(*v);
     return v.has_value();
   };
-  return addChecked(app, name, accept, "must be " + detail::integerExpectation(lo, uint64_t(hi)), help)
-      ->type_name("N");
+  return addChecked(app, name, accept, "must be " + detail::integerExpectation(lo, uint64_t(hi)), help)->type_name("N");
 }
 
 }  // namespace csnake::cli

@@ -27,12 +27,24 @@ int runPlanCommand(const PlanArgs &a) {
   CampaignDb db(dbPath, OpenMode::ReadOnly);
   nlohmann::json out = nlohmann::json::array();
   for (const PlanEntry &p : planEntries(db, phase)) {
-    nlohmann::json e = {{"experiment", p.experiment}, {"allocator", p.allocator}, {"phase", p.phase},
-                        {"fault", {{"id", p.fault}, {"kind", p.faultKind}, {"file", p.faultFile},
-                                   {"line", p.faultLine}, {"function", p.faultFunction}}},
-                        {"context", p.context}, {"mode", p.mode}, {"skip", p.skip}, {"delay_ms", p.delayMs},
-                        {"errno", p.errnoName}, {"reason", p.reason}, {"score", p.score},
-                        {"test", p.test}, {"runs", p.runStates}};
+    nlohmann::json e = {{"experiment", p.experiment},
+                        {"allocator", p.allocator},
+                        {"phase", p.phase},
+                        {"fault",
+                         {{"id", p.fault},
+                          {"kind", p.faultKind},
+                          {"file", p.faultFile},
+                          {"line", p.faultLine},
+                          {"function", p.faultFunction}}},
+                        {"context", p.context},
+                        {"mode", p.mode},
+                        {"skip", p.skip},
+                        {"delay_ms", p.delayMs},
+                        {"errno", p.errnoName},
+                        {"reason", p.reason},
+                        {"score", p.score},
+                        {"test", p.test},
+                        {"runs", p.runStates}};
     if (json) {
       out.push_back(e);
       continue;

@@ -16,14 +16,9 @@ namespace csnake::cli {
 namespace {
 
 nlohmann::json siteJson(const FaultSite &s) {
-  nlohmann::json j = {{"id", formatSiteId(s.id)},
-                      {"kind", siteKindName(s.kind)},
-                      {"file", s.file},
-                      {"line", s.line},
-                      {"column", s.column},
-                      {"function", s.demangled},
-                      {"mangled", s.function},
-                      {"injectable", s.injectable()}};
+  nlohmann::json j = {{"id", formatSiteId(s.id)}, {"kind", siteKindName(s.kind)}, {"file", s.file},
+                      {"line", s.line},           {"column", s.column},           {"function", s.demangled},
+                      {"mangled", s.function},    {"injectable", s.injectable()}};
   if (!s.detail.empty()) j["detail"] = s.detail;
   if (s.parentLoop) j["parent_loop"] = formatSiteId(s.parentLoop);
   if (s.kind == SiteKind::Loop) {
@@ -70,10 +65,12 @@ int runSitesCommand(const SitesArgs &a) {
   for (const FaultSite &s : cat.sites()) {
     if (!shown(s)) continue;
     ++n;
-    std::printf("%s %-12s %s:%u %s", formatSiteId(s.id).c_str(), siteKindName(s.kind), s.file.c_str(),
-                s.line, s.demangled.c_str());
-    if (s.kind == SiteKind::Loop) std::printf(" [%s]", loopFacts(s).c_str());
-    else if (!s.detail.empty()) std::printf(" [%s]", s.detail.c_str());
+    std::printf("%s %-12s %s:%u %s", formatSiteId(s.id).c_str(), siteKindName(s.kind), s.file.c_str(), s.line,
+                s.demangled.c_str());
+    if (s.kind == SiteKind::Loop)
+      std::printf(" [%s]", loopFacts(s).c_str());
+    else if (!s.detail.empty())
+      std::printf(" [%s]", s.detail.c_str());
     std::printf("\n");
   }
   std::printf("%zu sites in %zu modules\n", n, cat.moduleCount());

@@ -5,9 +5,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "commands.h"
 #include "csnake/campaigndb/campaign_db.h"
 #include "csnake/campaigndb/status_queries.h"
-#include "commands.h"
 
 namespace csnake::cli {
 
@@ -56,9 +56,9 @@ int runStatusCommand(const StatusArgs &a) {
   std::printf("  runs: %lld total (%lld profile, %lld injection)\n", (long long)all.total, (long long)profile.total,
               (long long)injection.total);
   std::printf("        planned %lld, running %lld, done %lld, failed %lld, timed out %lld, not fired %lld\n",
-              (long long)all.byState.at("planned"), (long long)all.byState.at("running"), (long long)all.byState.at("done"),
-              (long long)all.byState.at("failed"), (long long)all.byState.at("timed_out"),
-              (long long)all.byState.at("not_fired"));
+              (long long)all.byState.at("planned"), (long long)all.byState.at("running"),
+              (long long)all.byState.at("done"), (long long)all.byState.at("failed"),
+              (long long)all.byState.at("timed_out"), (long long)all.byState.at("not_fired"));
   std::printf("  tests: %lld (%lld flaky, %lld failing without faults)\n", (long long)j["tests"].get<int64_t>(),
               (long long)j["flaky_tests"].get<int64_t>(), (long long)j["failing_tests"].get<int64_t>());
   std::printf("  sites: %lld, faults reached in profiles: %lld, injection experiments: %lld\n",

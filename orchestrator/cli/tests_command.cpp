@@ -24,7 +24,11 @@ int runTestsCommand(const TestsArgs &a) {
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const TestCase &t : tests)
-      out.push_back({{"id", t.id}, {"binary", t.binary}, {"adapter", t.adapter}, {"argv", t.argv}, {"cwd", t.cwd},
+      out.push_back({{"id", t.id},
+                     {"binary", t.binary},
+                     {"adapter", t.adapter},
+                     {"argv", t.argv},
+                     {"cwd", t.cwd},
                      {"labels", t.labels}});
     std::cout << out.dump(2) << "\n";
     return 0;

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -34,7 +35,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <sys/stat.h>
 #include <tuple>
 
 namespace csnake::cli {
@@ -225,17 +225,16 @@ int runTraceCommand(const TraceArgs &a) {
 
   std::printf("trace %s: %zu process(es)\n", dir.c_str(), td.files.size());
   for (const auto &p : processes)
-    std::printf("  pid %d (ppid %d) node %s  exe %s  flush %s  [%s]\n", p["pid"].get<int>(),
-                p["ppid"].get<int>(), p["node"].get<std::string>().empty() ? "-" : p["node"].get<std::string>().c_str(),
+    std::printf("  pid %d (ppid %d) node %s  exe %s  flush %s  [%s]\n", p["pid"].get<int>(), p["ppid"].get<int>(),
+                p["node"].get<std::string>().empty() ? "-" : p["node"].get<std::string>().c_str(),
                 p["exe"].get<std::string>().c_str(), p["flush_reason"].get<std::string>().c_str(),
                 p["file"].get<std::string>().c_str());
   std::printf("receipt: plan %s", receipt.has_plan ? "yes" : "none");
   if (receipt.has_plan)
     std::printf("  fault %s context %s mode %s%s  armed %s  fired %s  fire_count %llu", hexId(receipt.fault).c_str(),
                 hexId(receipt.context).c_str(), modeText(receipt).c_str(),
-                receipt.skip ? (" skip " + std::to_string(receipt.skip)).c_str() : "",
-                receipt.armed ? "yes" : "no", receipt.fired ? "yes" : "no",
-                (unsigned long long)receipt.fire_count);
+                receipt.skip ? (" skip " + std::to_string(receipt.skip)).c_str() : "", receipt.armed ? "yes" : "no",
+                receipt.fired ? "yes" : "no", (unsigned long long)receipt.fire_count);
   std::printf("\n");
   std::printf("events (%zu):\n", ev.size());
   for (const auto &e : ev) {

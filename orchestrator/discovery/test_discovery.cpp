@@ -66,7 +66,10 @@ bool looksLikeGtestBinary(const std::string &path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(path.c_str(), X_OK) != 0) return false;
   std::string bytes;
-  if (!readFile(path, bytes) || bytes.compare(0, 4, "\x7f" "ELF") != 0) return false;
+  if (!readFile(path, bytes) || bytes.compare(0, 4,
+                                              "\x7f"
+                                              "ELF") != 0)
+    return false;
   return bytes.find("gtest_list_tests") != std::string::npos;
 }
 
@@ -144,8 +147,7 @@ std::vector<TestCase> parseCtestJson(const std::string &json, const DiscoveryOpt
       if (p.value("name", "") == "WORKING_DIRECTORY") tc.cwd = p["value"].get<std::string>();
       if (p.value("name", "") == "LABELS") tc.labels = p["value"].get<std::vector<std::string>>();
     }
-    if (!opts.labelFilter.empty() &&
-        std::find(tc.labels.begin(), tc.labels.end(), opts.labelFilter) == tc.labels.end())
+    if (!opts.labelFilter.empty() && std::find(tc.labels.begin(), tc.labels.end(), opts.labelFilter) == tc.labels.end())
       continue;
     bool filtered = std::any_of(tc.argv.begin(), tc.argv.end(),
                                 [](const std::string &a) { return a.rfind("--gtest_filter", 0) == 0; });
@@ -201,8 +203,7 @@ std::vector<TestCase> parseTestList(const std::string &path) {
       std::string f;
       while (std::getline(ss, f, '\t'))
         if (!f.empty()) fields.push_back(f);
-      if (fields.size() < 2)
-        throw DiscoveryError(path + ":" + std::to_string(lineNo) + ": expected ID<TAB>COMMAND...");
+      if (fields.size() < 2) throw DiscoveryError(path + ":" + std::to_string(lineNo) + ": expected ID<TAB>COMMAND...");
       TestCase tc;
       tc.id = fields[0];
       tc.argv.assign(fields.begin() + 1, fields.end());

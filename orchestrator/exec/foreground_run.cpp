@@ -45,8 +45,7 @@ void clearArtefacts(const std::string &dir) {
     auto ends = [&](const std::string &suf) {
       return n.size() >= suf.size() && n.compare(n.size() - suf.size(), suf.size(), suf) == 0;
     };
-    if (ends(".cstrace") || ends(".cstrace.tmp") || n == "plan.json" ||
-        (n.rfind("once-", 0) == 0 && ends(".fired")))
+    if (ends(".cstrace") || ends(".cstrace.tmp") || n == "plan.json" || (n.rfind("once-", 0) == 0 && ends(".fired")))
       unlink((dir + "/" + n).c_str());
   }
   closedir(d);
@@ -94,8 +93,10 @@ int runInForeground(const ForegroundRun &run) {
     close(report[0]);
     setpgid(0, 0);
     setenv(CSNAKE_ENV_TRACE_DIR, dir.c_str(), 1);
-    if (planPath.empty()) unsetenv(CSNAKE_ENV_PLAN);
-    else setenv(CSNAKE_ENV_PLAN, planPath.c_str(), 1);
+    if (planPath.empty())
+      unsetenv(CSNAKE_ENV_PLAN);
+    else
+      setenv(CSNAKE_ENV_PLAN, planPath.c_str(), 1);
     if (!run.node.empty()) setenv(CSNAKE_ENV_NODE, run.node.c_str(), 1);
     execvp(argv[0], argv.data());
     int e = errno;

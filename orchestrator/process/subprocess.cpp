@@ -158,8 +158,10 @@ void killProcessGroup(pid_t pid) {
 }
 
 void decodeWaitStatus(int ws, ProcessStatus &status) {
-  if (WIFEXITED(ws)) status.exitCode = WEXITSTATUS(ws);
-  else if (WIFSIGNALED(ws)) status.signal = WTERMSIG(ws);
+  if (WIFEXITED(ws))
+    status.exitCode = WEXITSTATUS(ws);
+  else if (WIFSIGNALED(ws))
+    status.signal = WTERMSIG(ws);
 }
 
 ProcessStatus runProcess(const ProcessSpec &spec, double timeoutSeconds) {

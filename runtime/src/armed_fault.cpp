@@ -1,9 +1,9 @@
 // ArmedFault implementation.
 #include "armed_fault.h"
 
-#include <cstdio>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cstdio>
 
 namespace csnake::rt {
 
@@ -22,35 +22,33 @@ bool ArmedFault::draw() {
 bool ArmedFault::decide() {
   if (!pastSkip()) return false;
   switch (plan.mode) {
-  case trace::PlanMode::Always: return true;
-  case trace::PlanMode::Probability: return draw();
-  case trace::PlanMode::Once: {
-    uint32_t expected = 0;
-    if (!onceState.compare_exchange_strong(expected, 2, std::memory_order_acq_rel)) return false;
-    const Config &cfg = config();
-    if (cfg.tracing) {
-      char path[sizeof cfg.traceDir + 32];  // the directory and "/once-<16 hex>.fired"
-      int len = snprintf(path, sizeof path, "%s/once-%016llx.fired", cfg.traceDir,
-                         (unsigned long long)plan.fault);
-      if (len < 0 || size_t(len) >= sizeof path) return false;  // cannot happen: the dir is bounded
-      int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-      if (fd < 0) return false;  // another process of the run fired it
-      char buf[32];
-      int n = snprintf(buf, sizeof buf, "%d\n", cfg.pid);
-      ssize_t w = write(fd, buf, size_t(n));
-      (void)w;
-      close(fd);
+    case trace::PlanMode::Always: return true;
+    case trace::PlanMode::Probability: return draw();
+    case trace::PlanMode::Once: {
+      uint32_t expected = 0;
+      if (!onceState.compare_exchange_strong(expected, 2, std::memory_order_acq_rel)) return false;
+      const Config &cfg = config();
+      if (cfg.tracing) {
+        char path[sizeof cfg.traceDir + 32];  // the directory and "/once-<16 hex>.fired"
+        int len = snprintf(path, sizeof path, "%s/once-%016llx.fired", cfg.traceDir, (unsigned long long)plan.fault);
+        if (len < 0 || size_t(len) >= sizeof path) return false;  // cannot happen: the dir is bounded
+        int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd < 0) return false;  // another process of the run fired it
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%d\n", cfg.pid);
+        ssize_t w = write(fd, buf, size_t(n));
+        (void)w;
+        close(fd);
+      }
+      onceState.store(1, std::memory_order_relaxed);
+      return true;
     }
-    onceState.store(1, std::memory_order_relaxed);
-    return true;
-  }
-  default: return false;
+    default: return false;
   }
 }
 
 void ArmedFault::recordFire() {
-  if (fireCount.fetch_add(1, std::memory_order_relaxed) == 0 ||
-      !fired.load(std::memory_order_relaxed)) {
+  if (fireCount.fetch_add(1, std::memory_order_relaxed) == 0 || !fired.load(std::memory_order_relaxed)) {
     uint64_t zero = 0;
     firstFireNs.compare_exchange_strong(zero, sinceStartNs() | 1, std::memory_order_relaxed);
     fired.store(1, std::memory_order_relaxed);

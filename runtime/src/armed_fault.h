@@ -39,9 +39,7 @@ struct ArmedFault {
     armed.store(1, std::memory_order_relaxed);
   }
   // Counts one matching opportunity; true once more than `plan.skip` were seen.
-  bool pastSkip() {
-    return plan.skip == 0 || opportunities.fetch_add(1, std::memory_order_relaxed) >= plan.skip;
-  }
+  bool pastSkip() { return plan.skip == 0 || opportunities.fetch_add(1, std::memory_order_relaxed) >= plan.skip; }
   // Skip, then mode check; consumes `once`. Call only for the armed site in a matching
   // context, once per opportunity.
   bool decide();

@@ -2,9 +2,9 @@
 // under a spin lock on a miss) and the frame walk.
 #include "callsite_signature.h"
 
-#include <cstring>
 #include <link.h>
 #include <sched.h>
+#include <cstring>
 
 namespace csnake::rt {
 

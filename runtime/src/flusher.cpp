@@ -7,11 +7,11 @@
 #include "trace_tables.h"
 #include "trace_writer.h"
 
-#include <csignal>
-#include <ctime>
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <csignal>
+#include <ctime>
 
 namespace csnake::rt {
 
@@ -28,7 +28,7 @@ bool lock(bool fromSignal) {
   for (int spins = 0;; ++spins) {
     long free = 0;
     if (g_lockOwner.compare_exchange_strong(free, self, std::memory_order_acquire)) return true;
-    if (free == self) return false;  // re-entered from a signal during our own flush
+    if (free == self) return false;                // re-entered from a signal during our own flush
     if (fromSignal && spins > 2000) return false;  // ~200 ms: the periodic file must do
     timespec ts{0, 100000};
     nanosleep(&ts, nullptr);

@@ -48,8 +48,7 @@ inline SiteContext enterSite(uint64_t site, uintptr_t callerFrame) {
   return c;
 }
 
-inline void event(const SiteContext &c, uint64_t site, uintptr_t callerFrame, bool occur,
-                  bool injected, int err) {
+inline void event(const SiteContext &c, uint64_t site, uintptr_t callerFrame, bool occur, bool injected, int err) {
   if (!config().tracing) return;
   uint64_t sig = callSiteSignature(c.ts, callerFrame);
   uint32_t node = c.ts ? c.ts->effectiveNode() : processNode();

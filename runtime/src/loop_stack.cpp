@@ -108,8 +108,7 @@ LoopEntry *push(ThreadState *ts, uint64_t id, uintptr_t frame) {
   if (config().tracing) {
     e.callsig = callSiteSignature(ts, frame);
     e.slot = loopSlot(id, e.callsig, e.node, e.parent);
-    e.baseN = e.slot == kNoSlot ? 0
-                                : loopTable().slots[e.slot].iterations.load(std::memory_order_relaxed);
+    e.baseN = e.slot == kNoSlot ? 0 : loopTable().slots[e.slot].iterations.load(std::memory_order_relaxed);
   } else {
     e.callsig = 0;
     e.slot = kNoSlot;
@@ -118,8 +117,10 @@ LoopEntry *push(ThreadState *ts, uint64_t id, uintptr_t frame) {
   ArmedFault &af = armedFault();
   if (af.isFault(id) && af.plan.delayMs &&
       (af.plan.context == 0 || af.plan.context == id || af.plan.context == e.parent)) {
-    if (af.plan.mode == trace::PlanMode::Probability) e.delayEach = af.pastSkip();
-    else e.delay = af.decide();
+    if (af.plan.mode == trace::PlanMode::Probability)
+      e.delayEach = af.pastSkip();
+    else
+      e.delay = af.decide();
   }
   ts->depth.store(d + 1, std::memory_order_release);
   return &e;

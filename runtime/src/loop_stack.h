@@ -64,8 +64,7 @@ inline void addPair(PathAcc &p, uint64_t site, uint32_t value) {
     p.pairs[p.n].reserved = 0;
     p.filter |= bit;
     p.raw = (p.raw ^ h) * 0xff51afd7ed558ccdull;
-  }
-  else {
+  } else {
     p.overflow = true;
     p.sum += trace::pathPairHash(site, value);
   }

@@ -1,8 +1,8 @@
 // NodeNames implementation.
 #include "node_names.h"
 
-#include <cstring>
 #include <sched.h>
+#include <cstring>
 
 namespace csnake::rt {
 

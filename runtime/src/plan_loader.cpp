@@ -18,20 +18,48 @@ struct ErrnoName {
 };
 // The errno values that distributed systems code typically handles.
 const ErrnoName kErrnos[] = {
-    {"EPERM", EPERM},           {"ENOENT", ENOENT},         {"EINTR", EINTR},
-    {"EIO", EIO},               {"EBADF", EBADF},           {"EAGAIN", EAGAIN},
-    {"EWOULDBLOCK", EWOULDBLOCK}, {"ENOMEM", ENOMEM},       {"EACCES", EACCES},
-    {"EEXIST", EEXIST},         {"EINVAL", EINVAL},         {"ENFILE", ENFILE},
-    {"EMFILE", EMFILE},         {"ENOSPC", ENOSPC},         {"EPIPE", EPIPE},
-    {"EROFS", EROFS},           {"EDQUOT", EDQUOT},         {"ENOTCONN", ENOTCONN},
-    {"ECONNRESET", ECONNRESET}, {"ECONNREFUSED", ECONNREFUSED}, {"ECONNABORTED", ECONNABORTED},
-    {"ETIMEDOUT", ETIMEDOUT},   {"EHOSTUNREACH", EHOSTUNREACH}, {"ENETUNREACH", ENETUNREACH},
-    {"ENETDOWN", ENETDOWN},     {"EADDRINUSE", EADDRINUSE}, {"EADDRNOTAVAIL", EADDRNOTAVAIL},
-    {"EINPROGRESS", EINPROGRESS}, {"EALREADY", EALREADY},   {"EBUSY", EBUSY},
-    {"EFBIG", EFBIG},           {"ENOBUFS", ENOBUFS},       {"EMSGSIZE", EMSGSIZE},
-    {"ESHUTDOWN", ESHUTDOWN},   {"EHOSTDOWN", EHOSTDOWN},   {"ENOTSOCK", ENOTSOCK},
-    {"EPROTO", EPROTO},         {"ENODEV", ENODEV},         {"ENXIO", ENXIO},
-    {"ESTALE", ESTALE},         {"ENOSYS", ENOSYS},         {"ECANCELED", ECANCELED},
+    {"EPERM", EPERM},
+    {"ENOENT", ENOENT},
+    {"EINTR", EINTR},
+    {"EIO", EIO},
+    {"EBADF", EBADF},
+    {"EAGAIN", EAGAIN},
+    {"EWOULDBLOCK", EWOULDBLOCK},
+    {"ENOMEM", ENOMEM},
+    {"EACCES", EACCES},
+    {"EEXIST", EEXIST},
+    {"EINVAL", EINVAL},
+    {"ENFILE", ENFILE},
+    {"EMFILE", EMFILE},
+    {"ENOSPC", ENOSPC},
+    {"EPIPE", EPIPE},
+    {"EROFS", EROFS},
+    {"EDQUOT", EDQUOT},
+    {"ENOTCONN", ENOTCONN},
+    {"ECONNRESET", ECONNRESET},
+    {"ECONNREFUSED", ECONNREFUSED},
+    {"ECONNABORTED", ECONNABORTED},
+    {"ETIMEDOUT", ETIMEDOUT},
+    {"EHOSTUNREACH", EHOSTUNREACH},
+    {"ENETUNREACH", ENETUNREACH},
+    {"ENETDOWN", ENETDOWN},
+    {"EADDRINUSE", EADDRINUSE},
+    {"EADDRNOTAVAIL", EADDRNOTAVAIL},
+    {"EINPROGRESS", EINPROGRESS},
+    {"EALREADY", EALREADY},
+    {"EBUSY", EBUSY},
+    {"EFBIG", EFBIG},
+    {"ENOBUFS", ENOBUFS},
+    {"EMSGSIZE", EMSGSIZE},
+    {"ESHUTDOWN", ESHUTDOWN},
+    {"EHOSTDOWN", EHOSTDOWN},
+    {"ENOTSOCK", ENOTSOCK},
+    {"EPROTO", EPROTO},
+    {"ENODEV", ENODEV},
+    {"ENXIO", ENXIO},
+    {"ESTALE", ESTALE},
+    {"ENOSYS", ENOSYS},
+    {"ECANCELED", ECANCELED},
 };
 }  // namespace
 
@@ -60,10 +88,14 @@ bool parseHexId(const std::string &s, uint64_t &out) {
   for (size_t i = 2; i < s.size(); ++i) {
     char c = s[i];
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      return false;
     v = (v << 4) | uint64_t(d);
   }
   out = v;
@@ -95,18 +127,17 @@ bool parsePlan(const std::string &text, Plan &out, std::string &problem) {
     return true;
   };
   try {
-    if (!j.contains("version") || !j["version"].is_number_integer())
-      throw std::string("missing \"version\"");
-    if (j["version"].get<int64_t>() != 1)
-      throw "unsupported version " + j["version"].dump() + " (expected 1)";
+    if (!j.contains("version") || !j["version"].is_number_integer()) throw std::string("missing \"version\"");
+    if (j["version"].get<int64_t>() != 1) throw "unsupported version " + j["version"].dump() + " (expected 1)";
     std::string s;
     if (!str("fault", s)) throw std::string("missing \"fault\"");
     if (!parseHexId(s, p.fault) || p.fault == 0) throw "bad fault id \"" + s + "\" (expected 0x<hex>)";
-    if (str("context", s) && !parseHexId(s, p.context))
-      throw "bad context id \"" + s + "\" (expected 0x<hex>)";
+    if (str("context", s) && !parseHexId(s, p.context)) throw "bad context id \"" + s + "\" (expected 0x<hex>)";
     if (str("mode", s)) {
-      if (s == "once") p.mode = trace::PlanMode::Once;
-      else if (s == "always") p.mode = trace::PlanMode::Always;
+      if (s == "once")
+        p.mode = trace::PlanMode::Once;
+      else if (s == "always")
+        p.mode = trace::PlanMode::Always;
       else if (s.rfind("p=", 0) == 0) {
         char *end = nullptr;
         errno = 0;
@@ -137,8 +168,7 @@ bool parsePlan(const std::string &text, Plan &out, std::string &problem) {
     }
     if (j.contains("skip")) {
       const json &k = j["skip"];
-      bool ok = k.is_number_unsigned() ||
-                (k.is_number_integer() && k.get<int64_t>() >= 0);
+      bool ok = k.is_number_unsigned() || (k.is_number_integer() && k.get<int64_t>() >= 0);
       if (!ok || k.get<uint64_t>() > kMaxPlanSkip)
         throw std::string("bad \"skip\" (expected an integer 0..1000000000000)");
       p.skip = k.get<uint64_t>();

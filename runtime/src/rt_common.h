@@ -16,15 +16,15 @@ using trace::combine;
 using trace::mix64;
 
 // Capacities. Tables live in .bss: pages nobody touches cost nothing.
-inline constexpr uint32_t kSiteCapacity = 1u << 16;    // registered sites (all modules)
-inline constexpr uint32_t kEventCapacity = 1u << 12;   // (site, ctx, callsig, node)
-inline constexpr uint32_t kLoopCapacity = 1u << 11;    // (loop, callsig, node)
-inline constexpr uint32_t kPathCapacity = 1u << 12;    // (loop, callsig, path, node)
-inline constexpr uint32_t kMaxProbe = 64;              // linear probing limit -> dropped
-inline constexpr uint32_t kLoopStackDepth = 64;        // per-thread active loops
-inline constexpr uint32_t kThreadPool = 1024;          // thread states (reused on exit)
-inline constexpr uint32_t kNodeCapacity = 64;          // distinct node names
-inline constexpr uint32_t kSampleAll = 64;             // iterations always sampled
+inline constexpr uint32_t kSiteCapacity = 1u << 16;   // registered sites (all modules)
+inline constexpr uint32_t kEventCapacity = 1u << 12;  // (site, ctx, callsig, node)
+inline constexpr uint32_t kLoopCapacity = 1u << 11;   // (loop, callsig, node)
+inline constexpr uint32_t kPathCapacity = 1u << 12;   // (loop, callsig, path, node)
+inline constexpr uint32_t kMaxProbe = 64;             // linear probing limit -> dropped
+inline constexpr uint32_t kLoopStackDepth = 64;       // per-thread active loops
+inline constexpr uint32_t kThreadPool = 1024;         // thread states (reused on exit)
+inline constexpr uint32_t kNodeCapacity = 64;         // distinct node names
+inline constexpr uint32_t kSampleAll = 64;            // iterations always sampled
 inline constexpr uint32_t kSamplesPerDoubling = 32;
 
 inline uint64_t monotonicNs() {
@@ -62,9 +62,9 @@ inline void markDirty() {
 
 // Counters for the Stats section.
 struct Stats {
-  std::atomic<uint64_t> modulesRegistered{0}, modulesRejected{0}, sitesRegistered{0},
-      eventsDropped{0}, loopsDropped{0}, pathsDropped{0}, loopStackOverflow{0},
-      pathPairOverflow{0}, iterationsSampledOut{0}, threadsUntracked{0}, nodesDropped{0};
+  std::atomic<uint64_t> modulesRegistered{0}, modulesRejected{0}, sitesRegistered{0}, eventsDropped{0}, loopsDropped{0},
+      pathsDropped{0}, loopStackOverflow{0}, pathPairOverflow{0}, iterationsSampledOut{0}, threadsUntracked{0},
+      nodesDropped{0};
   void reset();
 };
 Stats &stats();

@@ -8,13 +8,13 @@
 #include "signal_handlers.h"
 #include "trace_writer.h"
 
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <sched.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace csnake::rt {
 
@@ -28,9 +28,8 @@ Stats &stats() {
 }
 
 void Stats::reset() {
-  for (auto *c : {&modulesRegistered, &modulesRejected, &sitesRegistered, &eventsDropped,
-                  &loopsDropped, &pathsDropped, &loopStackOverflow, &pathPairOverflow,
-                  &iterationsSampledOut, &threadsUntracked, &nodesDropped})
+  for (auto *c : {&modulesRegistered, &modulesRejected, &sitesRegistered, &eventsDropped, &loopsDropped, &pathsDropped,
+                  &loopStackOverflow, &pathPairOverflow, &iterationsSampledOut, &threadsUntracked, &nodesDropped})
     if (c != &modulesRegistered && c != &sitesRegistered) c->store(0);
 }
 

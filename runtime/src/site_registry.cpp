@@ -3,9 +3,9 @@
 
 #include "armed_fault.h"
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 
 namespace csnake::rt {
 
@@ -56,8 +56,7 @@ bool registerModule(const csnake_module_header *table, uint8_t *state) {
   }
   if (table->abi_version != CSNAKE_ABI_VERSION) {
     char buf[200];
-    snprintf(buf, sizeof buf,
-             "csnake: ignoring a module built for ABI version %u (runtime has %u); rebuild it\n",
+    snprintf(buf, sizeof buf, "csnake: ignoring a module built for ABI version %u (runtime has %u); rebuild it\n",
              table->abi_version, CSNAKE_ABI_VERSION);
     writeStderr(buf);
     bump(stats().modulesRejected);

@@ -4,9 +4,9 @@
 #include "loop_stack.h"
 #include "node_names.h"
 
-#include <new>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <new>
 
 namespace csnake::rt {
 
@@ -55,8 +55,7 @@ ThreadState *claim() {
   for (uint32_t i = 0; i < kThreadPool; ++i) {
     ThreadState *ts = g_pool[i].load(std::memory_order_acquire);
     if (!ts) {
-      void *mem = mmap(nullptr, sizeof(ThreadState), PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      void *mem = mmap(nullptr, sizeof(ThreadState), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (mem == MAP_FAILED) break;
       auto *fresh = new (mem) ThreadState();
       fresh->inUse.store(1, std::memory_order_relaxed);
@@ -87,9 +86,7 @@ uint32_t ThreadState::processNodeId() { return processNode(); }
 
 ThreadState *claimThreadState() { return claim(); }
 
-ThreadState *threadStateAt(uint32_t i) {
-  return i < kThreadPool ? g_pool[i].load(std::memory_order_acquire) : nullptr;
-}
+ThreadState *threadStateAt(uint32_t i) { return i < kThreadPool ? g_pool[i].load(std::memory_order_acquire) : nullptr; }
 
 void releaseOtherThreadStates() {
   ThreadState *self = t_state;

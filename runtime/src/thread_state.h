@@ -13,26 +13,26 @@ inline constexpr uint32_t kNoSlot = ~0u;
 
 // Pairs of the current iteration of one loop (deduplicated set, see trace_format.h).
 struct PathAcc {
-  bool active = false;     // an iteration has started
-  bool overflow = false;   // more than kMaxPathPairs distinct pairs
-  uint32_t n = 0;          // distinct pairs (stored ones: min(n, kMaxPathPairs))
-  uint64_t sum = 0;        // sum of pathPairHash over the pairs beyond the stored ones
-                           // (the stored ones are hashed at the iteration's end)
-  uint64_t filter = 0;     // 64-bit filter of the stored pairs: a clear bit = surely new
-  uint64_t raw = 0;        // cheap order-dependent hash of the stored pairs (memo index)
+  bool active = false;    // an iteration has started
+  bool overflow = false;  // more than kMaxPathPairs distinct pairs
+  uint32_t n = 0;         // distinct pairs (stored ones: min(n, kMaxPathPairs))
+  uint64_t sum = 0;       // sum of pathPairHash over the pairs beyond the stored ones
+                          // (the stored ones are hashed at the iteration's end)
+  uint64_t filter = 0;    // 64-bit filter of the stored pairs: a clear bit = surely new
+  uint64_t raw = 0;       // cheap order-dependent hash of the stored pairs (memo index)
   trace::PathPair pairs[trace::kMaxPathPairs];
 };
 
 struct LoopEntry {
   uint64_t id = 0;
-  uintptr_t frame = 0;     // frame address of the loop's function
+  uintptr_t frame = 0;  // frame address of the loop's function
   uint64_t callsig = 0;
   uint64_t parent = 0;
-  uint32_t slot = kNoSlot; // LoopTable slot
+  uint32_t slot = kNoSlot;  // LoopTable slot
   uint32_t node = 0;
-  uint64_t baseN = 0;      // iterations of this (loop, callsig) before this invocation
-  bool delay = false;      // delay fault active for this invocation
-  bool delayEach = false;  // p= mode: draw per iteration
+  uint64_t baseN = 0;              // iterations of this (loop, callsig) before this invocation
+  bool delay = false;              // delay fault active for this invocation
+  bool delayEach = false;          // p= mode: draw per iteration
   std::atomic<uint64_t> iters{0};  // written by the owner thread only; read by the flusher
   PathAcc path;
 };
@@ -66,7 +66,7 @@ struct PathMemo {
 struct ThreadState {
   std::atomic<uint32_t> inUse{0};
   std::atomic<uint32_t> depth{0};
-  uint32_t node = 0;       // 0 = use the process default
+  uint32_t node = 0;  // 0 = use the process default
   // Iterations whose path sampling skipped: per thread, a shared counter would cost an
   // atomic RMW per iteration. Summed at flush (and folded into Stats at thread exit).
   std::atomic<uint64_t> sampledOut{0};
@@ -94,13 +94,15 @@ inline ThreadState *threadState() {
   return ts;
 }
 // Calls fn(ts) for every claimed state (flusher, fork). Racy reads by design.
-template <typename Fn> void forEachThreadState(Fn fn);
+template <typename Fn>
+void forEachThreadState(Fn fn);
 
 ThreadState *threadStateAt(uint32_t i);  // pool slot i or nullptr
 // Fork child: every state but the caller's belongs to a thread that no longer exists.
 void releaseOtherThreadStates();
 
-template <typename Fn> void forEachThreadState(Fn fn) {
+template <typename Fn>
+void forEachThreadState(Fn fn) {
   for (uint32_t i = 0; i < kThreadPool; ++i) {
     ThreadState *ts = threadStateAt(i);
     if (!ts) break;

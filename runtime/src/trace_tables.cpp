@@ -11,18 +11,21 @@ EventTable g_events;
 LoopTable g_loops;
 PathTable g_paths;
 
-template <typename T> void atomicMax(std::atomic<T> &a, T v) {
+template <typename T>
+void atomicMax(std::atomic<T> &a, T v) {
   T cur = a.load(std::memory_order_relaxed);
   while (cur < v && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
   }
 }
-template <typename T> void setOnce(std::atomic<T> &a, T v) {
+template <typename T>
+void setOnce(std::atomic<T> &a, T v) {
   T zero = 0;
   if (a.load(std::memory_order_relaxed) == 0) a.compare_exchange_strong(zero, v, std::memory_order_relaxed);
 }
 }  // namespace
 
-template <typename Slot, uint32_t N> void Table<Slot, N>::reset() {
+template <typename Slot, uint32_t N>
+void Table<Slot, N>::reset() {
   for (uint32_t i = 0; i < N; ++i)
     if (slots[i].key.load(std::memory_order_relaxed) != 0) {
       slots[i].~Slot();
@@ -40,8 +43,8 @@ void resetTables() {
   g_paths.reset();
 }
 
-void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t node, uint32_t kind,
-                 bool reach, bool occur, bool injected, int err) {
+void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t node, uint32_t kind, bool reach,
+                 bool occur, bool injected, int err) {
   uint64_t key = combine(combine(combine(site, context), callsig), node);
   bool claimed;
   uint32_t idx = g_events.findOrClaim(key, claimed);
@@ -62,8 +65,7 @@ void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t nod
   if (s.firstReach.load(std::memory_order_relaxed) == 0) setOnce(s.firstReach, (now = sinceStartNs()) | 1);
   if (reach) s.reach.fetch_add(1, std::memory_order_relaxed);
   if (occur) {
-    if (s.firstOccur.load(std::memory_order_relaxed) == 0)
-      setOnce(s.firstOccur, (now ? now : sinceStartNs()) | 1);
+    if (s.firstOccur.load(std::memory_order_relaxed) == 0) setOnce(s.firstOccur, (now ? now : sinceStartNs()) | 1);
     s.occur.fetch_add(1, std::memory_order_relaxed);
     if (injected) s.injected.fetch_add(1, std::memory_order_relaxed);
     if (err) s.lastErrno.store(err, std::memory_order_relaxed);

@@ -36,7 +36,8 @@ struct PathSlot {
   trace::PathPair pairs[trace::kMaxPathPairs];
 };
 
-template <typename Slot, uint32_t N> struct Table {
+template <typename Slot, uint32_t N>
+struct Table {
   static_assert((N & (N - 1)) == 0, "power of two");
   Slot slots[N];
   // Returns the slot index of KEY (claimed if new; `claimed` tells) or kNoSlot when full.
@@ -74,8 +75,8 @@ void resetTables();
 
 // A fault site was reached (`reach`) and/or its fault side taken (`occur`: a throw, an
 // error branch, a failed call), `injected` by the plan; `err` = errno of a failure.
-void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t node,
-                 uint32_t kind, bool reach, bool occur, bool injected, int err);
+void recordEvent(uint64_t site, uint64_t context, uint64_t callsig, uint32_t node, uint32_t kind, bool reach,
+                 bool occur, bool injected, int err);
 // Slot of (loop, callsig, node), claimed with `parent` if new; kNoSlot when full.
 uint32_t loopSlot(uint64_t loop, uint64_t callsig, uint32_t node, uint64_t parent);
 void recordInvocation(uint32_t slot, uint64_t iterations);

@@ -6,11 +6,11 @@
 #include "thread_state.h"
 #include "trace_tables.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace csnake::rt {
 
@@ -35,7 +35,8 @@ size_t maxSize() {
 struct Out {
   char *p;
   size_t n = 0;
-  template <typename T> T *put(const T &v) {
+  template <typename T>
+  T *put(const T &v) {
     T *at = reinterpret_cast<T *>(p + n);
     memcpy(p + n, &v, sizeof(T));
     n += sizeof(T);
@@ -101,7 +102,8 @@ size_t serialize(FlushReason reason, int signo) {
   st.loop_stack_overflow = s.loopStackOverflow.load();
   st.path_pair_overflow = s.pathPairOverflow.load();
   st.iterations_sampled_out = s.iterationsSampledOut.load();
-  forEachThreadState([&](ThreadState *ts) { st.iterations_sampled_out += ts->sampledOut.load(std::memory_order_relaxed); });
+  forEachThreadState(
+      [&](ThreadState *ts) { st.iterations_sampled_out += ts->sampledOut.load(std::memory_order_relaxed); });
   st.threads_untracked = s.threadsUntracked.load();
   st.nodes_dropped = s.nodesDropped.load();
   o.put(st);
@@ -227,8 +229,8 @@ void filePath(char *out, size_t cap, bool tmp) {
   // Node names come from the target: keep them file-name safe.
   for (const char *c = node; *c && p < end; ++c) {
     char ch = *c;
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == '-' || ch == '_' || ch == '.';
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+              ch == '_' || ch == '.';
     *p++ = ok ? ch : '_';
   }
   p = appendStr(p, end, "-");

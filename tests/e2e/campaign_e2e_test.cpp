@@ -21,7 +21,8 @@ using e2e::run;
 
 namespace {
 
-std::string testsFile(const std::string &dir, const std::vector<std::pair<std::string, std::vector<std::string>>> &tests) {
+std::string testsFile(const std::string &dir,
+                      const std::vector<std::pair<std::string, std::vector<std::string>>> &tests) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto &[id, argv] : tests) j.push_back({{"id", id}, {"argv", argv}});
   std::string path = dir + "/tests.json";
@@ -31,9 +32,10 @@ std::string testsFile(const std::string &dir, const std::vector<std::pair<std::s
 
 std::map<std::string, std::string> stateByTest(const std::string &db) {
   std::map<std::string, std::string> m;
-  for (const std::string &row : query(db,
-                                      "SELECT t.name, r.state, r.outcome, r.error FROM runs r JOIN experiments e ON "
-                                      "e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE e.kind = 'profile'"))
+  for (const std::string &row :
+       query(db,
+             "SELECT t.name, r.state, r.outcome, r.error FROM runs r JOIN experiments e ON "
+             "e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE e.kind = 'profile'"))
     m[row.substr(0, row.find('|'))] = row.substr(row.find('|') + 1);
   return m;
 }
@@ -71,8 +73,8 @@ TEST(CampaignBadInput, MisbehavingTestsGetRecordedStatesAndTheCampaignGoesOn) {
                                         {"missing", {"/nonexistent/test_binary"}},
                                         {"plain", {"/bin/true"}}});
   std::string db = t.path + "/c.db";
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats",
-                  "1", "--budget", "0", "--timeout", "2", "--jobs", "2"});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats", "1",
+                  "--budget", "0", "--timeout", "2", "--jobs", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("/nonexistent/test_binary: cannot open"), std::string::npos) << r.err;
   std::map<std::string, std::string> s = stateByTest(db);
@@ -130,16 +132,18 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
                   "--jobs", "2", "--seed", "7", "--delays", "1,5"});
   ASSERT_EQ(r.status, 0) << r.err;
   // The THROW guard in validate() was reached in the profile and injected on its test.
-  std::vector<std::string> guard = query(db,
-                                         "SELECT e.id, e.mode, e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
-                                         "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
+  std::vector<std::string> guard =
+      query(db,
+            "SELECT e.id, e.mode, e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
+            "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
   ASSERT_EQ(guard.size(), 1u);
   std::string exp = guard[0].substr(0, guard[0].find('|'));
   // --inject-at middle (default): validate() is reached 5 times per run, so the first 2
   // reaches pass and the third is injected; the plan says so.
   EXPECT_EQ(guard[0], exp + "|once|2");
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
-                      "'profile'"),
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
+                  "'profile'"),
             std::vector<std::string>{"5"})
       << "--profile-repeats defaults to max(5, --repeats)";
   Result plan = run({CSNAKE_BIN, "plan", "--db", db, "--json"});
@@ -154,12 +158,16 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
           << e["reason"];
     }
   EXPECT_TRUE(shown);
-  EXPECT_EQ(query(db, "SELECT state || ':' || fired || ':' || fire_count FROM runs r JOIN run_receipts c ON c.run_id "
-                      "= r.id WHERE r.experiment_id = " + exp),
+  EXPECT_EQ(query(db,
+                  "SELECT state || ':' || fired || ':' || fire_count FROM runs r JOIN run_receipts c ON c.run_id "
+                  "= r.id WHERE r.experiment_id = " +
+                      exp),
             (std::vector<std::string>{"done:1:1", "done:1:1"}));
   // The injected throw was caught inside main's loop: a new fault event in every repeat.
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM run_events ev JOIN runs r ON r.id = ev.run_id JOIN sites s ON s.id = "
-                      "ev.site WHERE r.experiment_id = " + exp + " AND s.kind = 'THROW' AND ev.occurred > 0 AND ev.injected = 0"),
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM run_events ev JOIN runs r ON r.id = ev.run_id JOIN sites s ON s.id = "
+                  "ev.site WHERE r.experiment_id = " +
+                      exp + " AND s.kind = 'THROW' AND ev.occurred > 0 AND ev.injected = 0"),
             std::vector<std::string>{"2"})
       << "the plain throw statement behind the guard must be observed in both repeats";
   nlohmann::json st = e2e::status(db);
@@ -173,11 +181,13 @@ TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db";
   std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats", "2",
-                  "--budget", "40", "--jobs", "2", "--seed", "7", "--delays", "1", "--inject-at", "first"});
+  Result r = run({CSNAKE_BIN,          "campaign", "--tests-file", list,   "--db",   db,  "--repeats", "1",
+                  "--profile-repeats", "2",        "--budget",     "40",   "--jobs", "2", "--seed",    "7",
+                  "--delays",          "1",        "--inject-at",  "first"});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
-                      "'profile'"),
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
+                  "'profile'"),
             std::vector<std::string>{"2"});
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"),
             query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND skip = 0"));
@@ -207,8 +217,8 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
   tests.push_back({"guarded", {MISBEHAVING_BIN, "guarded"}});
   std::string list = testsFile(t.path, tests);
   auto command = [&](const std::string &db) {
-    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2",
-                                    "--budget", "8", "--jobs", "2", "--seed", "3", "--delays", "1,2"};
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db",   db,  "--repeats", "2",
+                                    "--budget", "8",        "--jobs",       "2",  "--seed", "3", "--delays",  "1,2"};
   };
 
   // Reference: the same campaign, never interrupted.
@@ -245,9 +255,11 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
       query(db, "SELECT id, finished_at, outcome FROM runs WHERE state NOT IN ('planned', 'running') ORDER BY id");
   for (const std::string &row : finishedBefore)
     EXPECT_NE(std::find(finishedAfter.begin(), finishedAfter.end(), row), finishedAfter.end()) << row;
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE attempts > 0"), std::vector<std::string>{std::to_string(runningAtKill)});
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE attempts > 0"),
+            std::vector<std::string>{std::to_string(runningAtKill)});
   // Every run reached a final state, once per (experiment, repeat), as many as uninterrupted.
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE state IN ('planned', 'running')"), std::vector<std::string>{"0"});
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE state IN ('planned', 'running')"),
+            std::vector<std::string>{"0"});
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"),
             query(db, "SELECT COUNT(*) FROM (SELECT DISTINCT experiment_id, repeat FROM runs)"));
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"), query(ref, "SELECT COUNT(*) FROM runs"));
@@ -260,11 +272,29 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
 TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsSurvivesKillNineAndCompletes) {
   e2e::TempDir t;
   std::string db = t.path + "/minidfs.db";
-  std::vector<std::string> command = {CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", db,
-                                      "--tests",
-                                      "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
-                                      "--repeats", "2", "--profile-repeats", "2", "--budget", "12", "--jobs", "2", "--seed", "5",
-                                      "--delays", "20,100"};
+  std::vector<std::string> command = {
+      CSNAKE_BIN,
+      "campaign",
+      "--build",
+      MINIDFS_BUILD,
+      "--label",
+      "target",
+      "--db",
+      db,
+      "--tests",
+      "ClusterTest.*:FailureTest.DeadDatanodeDetected:MultiProcessTest.WriteReadAcrossProcesses",
+      "--repeats",
+      "2",
+      "--profile-repeats",
+      "2",
+      "--budget",
+      "12",
+      "--jobs",
+      "2",
+      "--seed",
+      "5",
+      "--delays",
+      "20,100"};
   // kill -9 in the middle of the profile phase, with runs in flight.
   pid_t pid = e2e::start(command, t.path + "/killed.log");
   bool midway = false;
@@ -308,10 +338,11 @@ TEST(CampaignTarget, SmallBudgetCampaignOnMinidfsSurvivesKillNineAndCompletes) {
   // Tests run as their own process, and the multi-process test's nodes each wrote a trace
   // (in its profile runs: an injection may legitimately fail the test before its nodes
   // start, measured: exit 1 with 2 trace files).
-  std::vector<std::string> procs = query(db,
-                                         "SELECT MIN(c.processes) FROM run_receipts c JOIN runs r ON r.id = c.run_id JOIN "
-                                         "experiments e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE "
-                                         "t.name = 'MultiProcessTest.WriteReadAcrossProcesses' AND e.kind = 'profile'");
+  std::vector<std::string> procs =
+      query(db,
+            "SELECT MIN(c.processes) FROM run_receipts c JOIN runs r ON r.id = c.run_id JOIN "
+            "experiments e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id WHERE "
+            "t.name = 'MultiProcessTest.WriteReadAcrossProcesses' AND e.kind = 'profile'");
   ASSERT_EQ(procs.size(), 1u);
   EXPECT_GE(std::stoi(procs[0]), 4) << "a NameNode and three DataNode processes plus the test";
   // Nodes named themselves: events carry node names.
@@ -327,8 +358,8 @@ TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
                                         {"slow", {MISBEHAVING_BIN, "slow", t.path}},
                                         {"ok", {MISBEHAVING_BIN, "ok"}}});
   auto command = [&](const std::string &db) {
-    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2",
-                                    "--budget", "12", "--jobs", "2", "--seed", "11", "--delays", "1,3"};
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db",   db,   "--repeats", "2",
+                                    "--budget", "12",       "--jobs",       "2",  "--seed", "11", "--delays",  "1,3"};
   };
   std::string source = t.path + "/source.db", replay = t.path + "/replay.db";
   ASSERT_EQ(run(command(source)).status, 0);
@@ -337,7 +368,8 @@ TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
   Result r = run(args);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string runs =
-      "SELECT t.name, e.kind, e.fault, e.context, e.delay_ms, e.skip, r.repeat, r.state, r.outcome FROM runs r JOIN experiments "
+      "SELECT t.name, e.kind, e.fault, e.context, e.delay_ms, e.skip, r.repeat, r.state, r.outcome FROM runs r JOIN "
+      "experiments "
       "e ON e.id = r.experiment_id JOIN tests t ON t.id = e.test_id ORDER BY r.id";
   EXPECT_EQ(query(replay, runs), query(source, runs));
   EXPECT_EQ(query(replay, "SELECT cause, cause_context, effect, type FROM edges ORDER BY 1, 2, 3, 4"),

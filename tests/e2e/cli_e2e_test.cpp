@@ -18,15 +18,15 @@ namespace {
 
 struct NumericOption {
   std::string command, option;
-  std::string expectation;          // the message after "csnake CMD: OPTION "
+  std::string expectation;           // the message after "csnake CMD: OPTION "
   std::vector<std::string> refused;  // besides the values every option refuses
   std::vector<std::string> accepted;
 };
 
 // Refused by every numeric option: not numbers, not finite, negative, past uint64 (and so
 // past every option's type). Past int64 / int: in the lists of the options of those types.
-const std::vector<std::string> kAlwaysRefused = {"nan", "NaN", "inf", "-inf", "1e999", "-1", "abc", "",
-                                                 "18446744073709551616", "99999999999999999999999"};
+const std::vector<std::string> kAlwaysRefused = {
+    "nan", "NaN", "inf", "-inf", "1e999", "-1", "abc", "", "18446744073709551616", "99999999999999999999999"};
 const std::string kPastInt64 = "9223372036854775808", kPastInt = "2147483648";
 
 const std::string kInt = "must be an integer from ";
@@ -34,18 +34,30 @@ const std::string kInt = "must be an integer from ";
 std::vector<NumericOption> numericOptions() {
   return {
       {"campaign", "--budget", kInt + "0 to 1000000000", {"1000000001", "1.5", kPastInt64}, {"0", "1000000000"}},
-      {"campaign", "--time", "must be a duration from 0s to 8760h, like 90s, 30m or 2h", {"8761h", "1e12", "infh", "2d"},
+      {"campaign",
+       "--time",
+       "must be a duration from 0s to 8760h, like 90s, 30m or 2h",
+       {"8761h", "1e12", "infh", "2d"},
        {"0", "8760h", "90s", "1.5h"}},
       {"campaign", "--jobs", kInt + "1 to 256", {"0", "257", kPastInt}, {"1", "256"}},
       {"campaign", "--repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
       {"campaign", "--profile-repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
       {"campaign", "--seed", kInt + "0 to 18446744073709551615", {"1.5"}, {"0", "18446744073709551615"}},
-      {"campaign", "--timeout", "must be a duration in (0s, 168h], like 90s, 30m or 2h", {"0", "1e12", "169h", "nans"},
+      {"campaign",
+       "--timeout",
+       "must be a duration in (0s, 168h], like 90s, 30m or 2h",
+       {"0", "1e12", "169h", "nans"},
        {"0.001", "168h", "60"}},
-      {"campaign", "--delays", "must be comma-separated milliseconds from 1 to 3600000, like 100,500",
-       {"0", "0.5", "3600001", "100,nan", "100,", "100,-1"}, {"1", "3600000", "500,100"}},
-      {"campaign", "--phase-split", "must be two shares from 0 to 1 summing to at most 1, like 0.5,0.25",
-       {"0", "0.5", "0.6,0.5", "nan,0", "0.5,inf", "0.5,0.25,0.25"}, {"0,0", "1,0", "0.5,0.5"}},
+      {"campaign",
+       "--delays",
+       "must be comma-separated milliseconds from 1 to 3600000, like 100,500",
+       {"0", "0.5", "3600001", "100,nan", "100,", "100,-1"},
+       {"1", "3600000", "500,100"}},
+      {"campaign",
+       "--phase-split",
+       "must be two shares from 0 to 1 summing to at most 1, like 0.5,0.25",
+       {"0", "0.5", "0.6,0.5", "nan,0", "0.5,inf", "0.5,0.25,0.25"},
+       {"0,0", "1,0", "0.5,0.5"}},
       {"analyze", "--p-value", "must be a number in (0, 1]", {"0", "1.0001"}, {"1", "0.000001"}},
       {"analyze", "--tvd", "must be a number from 0 to 1", {"1.0001"}, {"0", "1"}},
       {"analyze", "--min-repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
@@ -75,8 +87,10 @@ TEST(CliNumericOptions, RefusedWithExit2AndOneLineNamingTheOption) {
       for (bool joined : {false, true}) {
         if (joined && v.empty()) continue;
         std::vector<std::string> argv = {CSNAKE_BIN, o.command};
-        if (joined) argv.push_back(o.option + "=" + v);
-        else argv.insert(argv.end(), {o.option, v});
+        if (joined)
+          argv.push_back(o.option + "=" + v);
+        else
+          argv.insert(argv.end(), {o.option, v});
         Result r = run(argv, 60);
         std::string expected = "csnake " + o.command + ": " + o.option + " " + o.expectation + " (not '" + v + "')\n";
         EXPECT_EQ(r.status, 2) << o.command << " " << o.option << " '" << v << "'";
@@ -121,12 +135,11 @@ TEST(CliNumericOptions, EdgeValuesAreAccepted) {
 }
 
 TEST(CliNumericOptions, ATimeoutOfATrillionSecondsIsRefusedNotATimeoutAfterZeroSeconds) {
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", "/nonexistent.json", "--db", "/nonexistent.db", "--timeout",
-                  "1e12"},
-                 60);
+  Result r =
+      run({CSNAKE_BIN, "campaign", "--tests-file", "/nonexistent.json", "--db", "/nonexistent.db", "--timeout", "1e12"},
+          60);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err,
-            "csnake campaign: --timeout must be a duration in (0s, 168h], like 90s, 30m or 2h (not '1e12')\n");
+  EXPECT_EQ(r.err, "csnake campaign: --timeout must be a duration in (0s, 168h], like 90s, 30m or 2h (not '1e12')\n");
 }
 
 TEST(CliUsage, ExitStatusesAndMessages) {
@@ -200,7 +213,8 @@ TEST(CliUsage, ExecTakesEverythingAfterDashesAsTheCommand) {
   EXPECT_EQ(noDir.status, 2);
   EXPECT_EQ(noDir.err, "csnake exec: --trace-out DIR is required\n");
 
-  Result mode = run({CSNAKE_BIN, "exec", "--fault", "0x1", "--mode", "p=nan", "--trace-out", dir, "--", "/bin/true"}, 60);
+  Result mode =
+      run({CSNAKE_BIN, "exec", "--fault", "0x1", "--mode", "p=nan", "--trace-out", dir, "--", "/bin/true"}, 60);
   EXPECT_EQ(mode.status, 2);
   EXPECT_EQ(mode.err, "csnake exec: --mode is once, always or p=<0..1> (not 'p=nan')\n");
 

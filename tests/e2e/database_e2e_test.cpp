@@ -59,7 +59,9 @@ std::vector<std::vector<std::string>> commandsOn(const std::string &db, const st
 
 // How a command's errors start: "csnake CMD: "; the campaign's own (a long-running job
 // whose log lines all read "csnake: ...") keep that prefix.
-std::string prefix(const std::string &command) { return command == "campaign" ? "csnake: " : "csnake " + command + ": "; }
+std::string prefix(const std::string &command) {
+  return command == "campaign" ? "csnake: " : "csnake " + command + ": ";
+}
 
 }  // namespace
 
@@ -96,8 +98,9 @@ TEST(DatabaseFile, ReadOnlyCommandsWorkOnAReadOnlyCopyAndNeverWriteIt) {
 TEST(DatabaseFile, ForeignSqliteFileIsRefusedByEveryCommandAndLeftUnchanged) {
   e2e::TempDir t;
   std::string db = t.path + "/shop.db", list = testsFile(t.path);
-  execSql(db, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES ('x');"
-              "PRAGMA user_version = 3");
+  execSql(db,
+          "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES ('x');"
+          "PRAGMA user_version = 3");
   std::string before = bytes(db);
   for (const auto &argv : commandsOn(db, list)) {
     Result c = run(argv);
@@ -118,8 +121,7 @@ TEST(DatabaseFile, FileThatIsNotSqliteIsRefusedAndUnchanged) {
   for (const auto &argv : commandsOn(db, list)) {
     Result c = run(argv);
     EXPECT_EQ(c.status, 1) << argv[1] << ": " << c.err;
-    EXPECT_EQ(c.err, prefix(argv[1]) + db + ": not a csnake campaign database (not an SQLite file)\n")
-        << argv[1];
+    EXPECT_EQ(c.err, prefix(argv[1]) + db + ": not a csnake campaign database (not an SQLite file)\n") << argv[1];
     EXPECT_EQ(bytes(db), before) << argv[1];
   }
   Result missing = run({CSNAKE_BIN, "status", "--db", t.path + "/none.db"});

@@ -15,7 +15,6 @@
 #include <stdexcept>
 #include <thread>
 
-
 namespace e2e {
 
 namespace {

@@ -107,9 +107,13 @@ Fixture &fixture() {
         for (const auto &t : st["tests"]) tests += (tests.empty() ? "" : ":") + t.get<std::string>();
         // Room for the fault in up to three contexts on each of the step's tests.
         budget += 3 * 3 * static_cast<int64_t>(st["tests"].size());
-        Result r = run({CSNAKE_BIN, "campaign", "--build", MINIDFS_BUILD, "--label", "target", "--db", fx->db,
-                        "--tests", tests, "--faults", id, "--allocator", "coverage", "--budget", std::to_string(budget),
-                        "--repeats", "3", "--jobs", "2", "--delays", "300", "--timeout", "20", "--no-analysis"},
+        Result r = run({CSNAKE_BIN,     "campaign", "--build",   MINIDFS_BUILD,
+                        "--label",      "target",   "--db",      fx->db,
+                        "--tests",      tests,      "--faults",  id,
+                        "--allocator",  "coverage", "--budget",  std::to_string(budget),
+                        "--repeats",    "3",        "--jobs",    "2",
+                        "--delays",     "300",      "--timeout", "20",
+                        "--no-analysis"},
                        900);
         EXPECT_EQ(r.status, 0) << c["id"] << " step " << i << ": " << r.err;
       }
@@ -166,7 +170,8 @@ bool containsStep(const nlohmann::json &cycle, const nlohmann::json &step) {
 std::string describe(const nlohmann::json &cycle) {
   std::string out;
   for (const auto &st : cycle["steps"])
-    out += " [" + st["type"].get<std::string>() + "] " + locOf(st["cause"]).str() + " -> " + locOf(st["effect"]).str() + ";";
+    out += " [" + st["type"].get<std::string>() + "] " + locOf(st["cause"]).str() + " -> " + locOf(st["effect"]).str() +
+           ";";
   return out;
 }
 
@@ -190,12 +195,15 @@ void checkDocumentedCycles(Fixture &f) {
     }
     std::printf("[ground truth] %-32s %s%s\n", c["id"].get<std::string>().c_str(), hit ? "FOUND  " : "missed ",
                 causes.c_str());
-    if (hit) std::printf("[ground truth]     as cycle %lld:%s\n", (long long)(*hit)["id"].get<int64_t>(), describe(*hit).c_str());
+    if (hit)
+      std::printf("[ground truth]     as cycle %lld:%s\n", (long long)(*hit)["id"].get<int64_t>(),
+                  describe(*hit).c_str());
   }
   std::printf("[ground truth] recall %zu/%zu documented cycles\n", found, documented);
   for (const auto &c : cycles)
     if (!documentedKeys.count(keyOfReported(c))) {
-      std::printf("[ground truth] extra cycle %lld:%s\n", static_cast<long long>(c["id"].get<int64_t>()), describe(c).c_str());
+      std::printf("[ground truth] extra cycle %lld:%s\n", static_cast<long long>(c["id"].get<int64_t>()),
+                  describe(c).c_str());
     }
   EXPECT_GE(found, kMinCyclesFound);
 }
@@ -213,7 +221,8 @@ void checkOneWayPropagations(Fixture &f) {
       edge |= locOf(ed["cause"]).file == locOf(st["cause"]).file && locOf(ed["cause"]).line == st["cause"]["line"] &&
               locOf(ed["effect"]).file == locOf(st["effect"]["loop"]).file &&
               locOf(ed["effect"]).line == st["effect"]["loop"]["line"] && ed["type"] == st["effect"]["type"];
-    EXPECT_TRUE(edge) << c["id"] << ": no edge " << locOf(st["cause"]).str() << " -> " << locOf(st["effect"]["loop"]).str();
+    EXPECT_TRUE(edge) << c["id"] << ": no edge " << locOf(st["cause"]).str() << " -> "
+                      << locOf(st["effect"]["loop"]).str();
     size_t through = 0;
     for (const auto &cy : cycles)
       if (containsStep(cy, st)) {

@@ -48,7 +48,9 @@ std::vector<std::string> linesWith(const std::string &text, const std::string &n
 
 const char kOutsideWarning[] = "lies outside the instrumentation root";
 
-void appendLine(const std::string &path, const std::string &line) { std::ofstream(path, std::ios::app) << line << "\n"; }
+void appendLine(const std::string &path, const std::string &line) {
+  std::ofstream(path, std::ios::app) << line << "\n";
+}
 
 }  // namespace
 
@@ -74,7 +76,8 @@ TEST(ToolchainNonGitProject, InstrumentedRelativeToItsSourceDirAndWarnsOncePerBu
     if (std::ifstream in(build + log); in) configureLog.append(std::istreambuf_iterator<char>(in), {});
   ASSERT_FALSE(configureLog.empty()) << "no CMake configure log in " << build;
   EXPECT_TRUE(linesWith(conf.out + conf.err + configureLog, kOutsideWarning).empty())
-      << "CMake's own compiles must stay quiet:\n" << conf.out << conf.err;
+      << "CMake's own compiles must stay quiet:\n"
+      << conf.out << conf.err;
 
   Result b = run(scrubbed({CMAKE_BIN, "--build", build}), 300);
   ASSERT_EQ(b.status, 0) << b.out << b.err;
@@ -121,22 +124,24 @@ TEST(ToolchainNonGitProject, InstrumentedRelativeToItsSourceDirAndWarnsOncePerBu
 TEST(ToolchainNonGitProject, CampaignSaysWhyNoBinaryHasSites) {
   e2e::TempDir t;
   const std::string src = t.path + "/p.cpp", elsewhere = t.path + "/elsewhere";
-  e2e::writeFile(src, "#include <stdexcept>\nint main(int argc, char **) {\n  for (int i = 0; i < argc; ++i)\n"
-                      "    if (i > 5) throw std::runtime_error(\"many\");\n  return 0;\n}\n");
+  e2e::writeFile(src,
+                 "#include <stdexcept>\nint main(int argc, char **) {\n  for (int i = 0; i < argc; ++i)\n"
+                 "    if (i > 5) throw std::runtime_error(\"many\");\n  return 0;\n}\n");
   fs::create_directories(elsewhere);
   // Built without csnake, and built with it against a root that holds none of its sources.
   Result plain = run({CLANGXX_BIN, "-g", "-o", t.path + "/plain", src});
   ASSERT_EQ(plain.status, 0) << plain.err;
   // From the temp dir: the test's own working directory is inside csnake's build tree,
   // whose warn-once marker would make the warning checked below depend on earlier runs.
-  Result empty = run(scrubbed({CSNAKE_BUILD_DIR "/bin/csnake-clang++", "--csnake-root=" + elsewhere, "-g", "-o",
-                               t.path + "/empty", src},
-                              t.path));
+  Result empty = run(scrubbed(
+      {CSNAKE_BUILD_DIR "/bin/csnake-clang++", "--csnake-root=" + elsewhere, "-g", "-o", t.path + "/empty", src},
+      t.path));
   ASSERT_EQ(empty.status, 0) << empty.err;
   EXPECT_NE(empty.err.find(std::string("p.cpp ") + kOutsideWarning + " " + fs::canonical(elsewhere).string() +
                            " (set explicitly)"),
             std::string::npos)
-      << "outside a CMake build tree every such compile warns:\n" << empty.err;
+      << "outside a CMake build tree every such compile warns:\n"
+      << empty.err;
 
   nlohmann::json tests = nlohmann::json::array();
   tests.push_back({{"id", "plain"}, {"argv", {t.path + "/plain"}}});

@@ -81,14 +81,14 @@ static inline const char *csnake_site_kind_name(uint32_t kind) {
 
 /* csnake_site_record.flags */
 enum csnake_site_flag {
-  CSNAKE_FLAG_LOOP_IO = 1u << 0,        /* loop body (or a callee in the module) does I/O */
-  CSNAKE_FLAG_LOOP_SLEEPS = 1u << 1,    /* loop body (or a callee) sleeps or timed-waits */
-  CSNAKE_FLAG_LOOP_CONST_TRIP = 1u << 2,/* constant trip count */
-  CSNAKE_FLAG_LOOP_SMALL = 1u << 3,     /* <= CSNAKE_SMALL_LOOP_INSTRUCTIONS incl. callees */
-  CSNAKE_FLAG_PLAIN_THROW = 1u << 4,    /* THROW site that is a throw statement, not a guard:
-                                           observed only, not injectable */
-  CSNAKE_FLAG_FAULT_ON_TRUE = 1u << 5   /* THROW/ERROR_RETURN guard: the fault side is the
-                                           branch's true successor (else the false one) */
+  CSNAKE_FLAG_LOOP_IO = 1u << 0,         /* loop body (or a callee in the module) does I/O */
+  CSNAKE_FLAG_LOOP_SLEEPS = 1u << 1,     /* loop body (or a callee) sleeps or timed-waits */
+  CSNAKE_FLAG_LOOP_CONST_TRIP = 1u << 2, /* constant trip count */
+  CSNAKE_FLAG_LOOP_SMALL = 1u << 3,      /* <= CSNAKE_SMALL_LOOP_INSTRUCTIONS incl. callees */
+  CSNAKE_FLAG_PLAIN_THROW = 1u << 4,     /* THROW site that is a throw statement, not a guard:
+                                            observed only, not injectable */
+  CSNAKE_FLAG_FAULT_ON_TRUE = 1u << 5    /* THROW/ERROR_RETURN guard: the fault side is the
+                                            branch's true successor (else the false one) */
 };
 
 #define CSNAKE_SMALL_LOOP_INSTRUCTIONS 10u
@@ -105,24 +105,24 @@ enum csnake_state_bit {
 };
 
 struct csnake_module_header {
-  char magic[8];         /* CSNAKE_MODULE_MAGIC */
-  uint32_t abi_version;  /* CSNAKE_ABI_VERSION */
+  char magic[8];        /* CSNAKE_MODULE_MAGIC */
+  uint32_t abi_version; /* CSNAKE_ABI_VERSION */
   uint32_t n_sites;
-  uint32_t strtab_size;  /* bytes of the string table after the records */
-  uint32_t total_size;   /* header + records + strtab, rounded up to a multiple of 8 */
+  uint32_t strtab_size; /* bytes of the string table after the records */
+  uint32_t total_size;  /* header + records + strtab, rounded up to a multiple of 8 */
 };
 
 struct csnake_site_record {
   uint64_t id;
-  uint64_t parent_loop;  /* id of the innermost enclosing LOOP site in the function, 0 if none */
-  uint32_t kind;         /* enum csnake_site_kind */
-  uint32_t flags;        /* enum csnake_site_flag */
-  uint32_t line;         /* absolute source line, for display only (never part of the id) */
+  uint64_t parent_loop; /* id of the innermost enclosing LOOP site in the function, 0 if none */
+  uint32_t kind;        /* enum csnake_site_kind */
+  uint32_t flags;       /* enum csnake_site_flag */
+  uint32_t line;        /* absolute source line, for display only (never part of the id) */
   uint32_t column;
-  uint32_t loop_size;    /* LOOP: estimated instructions per iteration incl. callees */
-  uint32_t file;         /* offsets into the module string table (NUL-terminated) */
-  uint32_t function;     /* mangled name */
-  uint32_t detail;       /* LIBCALL: callee name; THROW/ERROR_RETURN: the condition, e.g. "rc < 0" */
+  uint32_t loop_size; /* LOOP: estimated instructions per iteration incl. callees */
+  uint32_t file;      /* offsets into the module string table (NUL-terminated) */
+  uint32_t function;  /* mangled name */
+  uint32_t detail;    /* LIBCALL: callee name; THROW/ERROR_RETURN: the condition, e.g. "rc < 0" */
 };
 
 /* ---- csnake_site_record.detail: grammar ------------------------------------------------
@@ -152,13 +152,13 @@ struct csnake_site_record {
  * together. A key is only written when exact: a wrong key rejects a real chain, a missing
  * one only makes the check boolean-only. The key never enters the site id.
  * Example: "retries_ > 3|op=this.field@16:Node|pred=sgt|k=3". */
-#define CSNAKE_DETAIL_SEP '|'            /* starts the key and each of its fields */
-#define CSNAKE_DETAIL_ASSIGN '='         /* between a field's name and its value */
-#define CSNAKE_DETAIL_KEY_OP "op"        /* field names, in this order */
+#define CSNAKE_DETAIL_SEP '|'     /* starts the key and each of its fields */
+#define CSNAKE_DETAIL_ASSIGN '='  /* between a field's name and its value */
+#define CSNAKE_DETAIL_KEY_OP "op" /* field names, in this order */
 #define CSNAKE_DETAIL_KEY_PRED "pred"
 #define CSNAKE_DETAIL_KEY_K "k"
-#define CSNAKE_DETAIL_OPERAND_MAX 160u   /* bytes */
-#define CSNAKE_DETAIL_TEXT_ESCAPE '?'    /* written for a "|" or NUL in text */
+#define CSNAKE_DETAIL_OPERAND_MAX 160u /* bytes */
+#define CSNAKE_DETAIL_TEXT_ESCAPE '?'  /* written for a "|" or NUL in text */
 /* Initialiser list of the pred spellings: `const char *const p[] = {CSNAKE_DETAIL_PREDS};` */
 #define CSNAKE_DETAIL_PREDS "eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"
 

@@ -2,14 +2,14 @@
 // magic, version, sizes (truncation), checksum, then the section structure.
 #include <csnake/trace_reader.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <iterator>
-#include <sys/stat.h>
 
 namespace csnake {
 
@@ -17,9 +17,7 @@ using namespace trace;
 
 namespace {
 
-[[noreturn]] void fail(const std::string &name, const std::string &problem) {
-  throw TraceError(name + ": " + problem);
-}
+[[noreturn]] void fail(const std::string &name, const std::string &problem) { throw TraceError(name + ": " + problem); }
 
 std::string fixedString(const char *s, size_t cap) { return std::string(s, strnlen(s, cap)); }
 
@@ -27,7 +25,8 @@ std::string fixedString(const char *s, size_t cap) { return std::string(s, strnl
 class Cursor {
  public:
   Cursor(const std::string &name, const unsigned char *p, size_t n) : name_(name), p_(p), n_(n) {}
-  template <typename T> T take(const char *what) {
+  template <typename T>
+  T take(const char *what) {
     if (n_ - off_ < sizeof(T)) fail(name_, std::string("malformed: ") + what + " runs past its section");
     T v;
     std::memcpy(&v, p_ + off_, sizeof(T));
@@ -60,25 +59,20 @@ TraceFile TraceFile::decode(const std::string &name, const void *data, size_t si
   size_t magicBytes = std::min(size, sizeof kMagic);
   if (std::memcmp(bytes, kMagic, magicBytes) != 0) fail(name, "not a csnake trace");
   if (size < kChecksumFrom)
-    fail(name, "truncated (" + std::to_string(size) + " of at least " +
-                   std::to_string(sizeof(FileHeader)) + " bytes)");
+    fail(name, "truncated (" + std::to_string(size) + " of at least " + std::to_string(sizeof(FileHeader)) + " bytes)");
   FileHeader fixed{};
   std::memcpy(&fixed, bytes, kChecksumFrom);
   if (fixed.version > kFormatVersion)
-    fail(name, "format version " + std::to_string(fixed.version) +
-                   " is newer than supported (" + std::to_string(kFormatVersion) + ")");
+    fail(name, "format version " + std::to_string(fixed.version) + " is newer than supported (" +
+                   std::to_string(kFormatVersion) + ")");
   if (fixed.version == 0) fail(name, "format version 0 is not valid");
-  if (fixed.header_size < sizeof(FileHeader))
-    fail(name, "malformed: header size " + std::to_string(fixed.header_size));
+  if (fixed.header_size < sizeof(FileHeader)) fail(name, "malformed: header size " + std::to_string(fixed.header_size));
   uint64_t total = uint64_t(fixed.header_size) + fixed.body_size;
   if (fixed.body_size > (uint64_t(1) << 40)) fail(name, "malformed: body size " + std::to_string(fixed.body_size));
-  if (size < total)
-    fail(name, "truncated (" + std::to_string(size) + " of " + std::to_string(total) + " bytes)");
+  if (size < total) fail(name, "truncated (" + std::to_string(size) + " of " + std::to_string(total) + " bytes)");
   if (size > total)
-    fail(name, "size mismatch (" + std::to_string(size) + " bytes, header says " +
-                   std::to_string(total) + ")");
-  if (fnv1a64(bytes + kChecksumFrom, total - kChecksumFrom) != fixed.checksum)
-    fail(name, "checksum mismatch");
+    fail(name, "size mismatch (" + std::to_string(size) + " bytes, header says " + std::to_string(total) + ")");
+  if (fnv1a64(bytes + kChecksumFrom, total - kChecksumFrom) != fixed.checksum) fail(name, "checksum mismatch");
 
   TraceFile f;
   f.path = name;
@@ -90,43 +84,43 @@ TraceFile TraceFile::decode(const std::string &name, const void *data, size_t si
     Cursor sec(name, body.here(), sh.size);
     body.skip(sh.size);
     switch (static_cast<SectionType>(sh.type)) {
-    case SectionType::Nodes:
-      for (uint32_t i = 0; i < sh.count; ++i) {
-        auto n = sec.take<NodeRecord>("node record");
-        f.nodes[n.id] = fixedString(n.name, sizeof n.name);
-      }
-      break;
-    case SectionType::Stats: f.stats = sec.take<StatsRecord>("stats record"); break;
-    case SectionType::Receipt:
-      // The receipt grew (skip): older, shorter receipts decode with the new fields 0.
-      if (sec.remaining() < offsetof(ReceiptRecord, skip))
-        fail(name, "malformed: receipt record runs past its section");
-      f.receipt = ReceiptRecord{};
-      std::memcpy(&f.receipt, sec.here(), std::min<size_t>(sec.remaining(), sizeof(ReceiptRecord)));
-      f.hasReceipt = true;
-      break;
-    case SectionType::Events:
-      for (uint32_t i = 0; i < sh.count; ++i) f.events.push_back(sec.take<EventRecord>("event record"));
-      break;
-    case SectionType::Loops:
-      for (uint32_t i = 0; i < sh.count; ++i) {
-        TraceLoop l;
-        l.rec = sec.take<LoopRecord>("loop record");
-        if (l.rec.n_buckets > kHistBuckets) fail(name, "malformed: loop histogram too long");
-        for (uint32_t b = 0; b < l.rec.n_buckets; ++b) l.histogram.push_back(sec.take<HistBucket>("histogram"));
-        f.loops.push_back(std::move(l));
-      }
-      break;
-    case SectionType::Paths:
-      for (uint32_t i = 0; i < sh.count; ++i) {
-        TracePath p;
-        p.rec = sec.take<PathRecord>("path record");
-        if (p.rec.n_pairs > kMaxPathPairs) fail(name, "malformed: path with too many pairs");
-        for (uint32_t b = 0; b < p.rec.n_pairs; ++b) p.pairs.push_back(sec.take<PathPair>("path pair"));
-        f.paths.push_back(std::move(p));
-      }
-      break;
-    default: break;  // unknown section: skipped (forward compatible)
+      case SectionType::Nodes:
+        for (uint32_t i = 0; i < sh.count; ++i) {
+          auto n = sec.take<NodeRecord>("node record");
+          f.nodes[n.id] = fixedString(n.name, sizeof n.name);
+        }
+        break;
+      case SectionType::Stats: f.stats = sec.take<StatsRecord>("stats record"); break;
+      case SectionType::Receipt:
+        // The receipt grew (skip): older, shorter receipts decode with the new fields 0.
+        if (sec.remaining() < offsetof(ReceiptRecord, skip))
+          fail(name, "malformed: receipt record runs past its section");
+        f.receipt = ReceiptRecord{};
+        std::memcpy(&f.receipt, sec.here(), std::min<size_t>(sec.remaining(), sizeof(ReceiptRecord)));
+        f.hasReceipt = true;
+        break;
+      case SectionType::Events:
+        for (uint32_t i = 0; i < sh.count; ++i) f.events.push_back(sec.take<EventRecord>("event record"));
+        break;
+      case SectionType::Loops:
+        for (uint32_t i = 0; i < sh.count; ++i) {
+          TraceLoop l;
+          l.rec = sec.take<LoopRecord>("loop record");
+          if (l.rec.n_buckets > kHistBuckets) fail(name, "malformed: loop histogram too long");
+          for (uint32_t b = 0; b < l.rec.n_buckets; ++b) l.histogram.push_back(sec.take<HistBucket>("histogram"));
+          f.loops.push_back(std::move(l));
+        }
+        break;
+      case SectionType::Paths:
+        for (uint32_t i = 0; i < sh.count; ++i) {
+          TracePath p;
+          p.rec = sec.take<PathRecord>("path record");
+          if (p.rec.n_pairs > kMaxPathPairs) fail(name, "malformed: path with too many pairs");
+          for (uint32_t b = 0; b < p.rec.n_pairs; ++b) p.pairs.push_back(sec.take<PathPair>("path pair"));
+          f.paths.push_back(std::move(p));
+        }
+        break;
+      default: break;  // unknown section: skipped (forward compatible)
     }
   }
   return f;
@@ -147,8 +141,7 @@ std::vector<std::string> TraceDirectory::list(const std::string &dir) {
   std::string suffix = kFileSuffix;
   while (struct dirent *e = readdir(d)) {
     std::string n = e->d_name;
-    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-        n[0] != '.')
+    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0 && n[0] != '.')
       names.push_back(n);
   }
   closedir(d);

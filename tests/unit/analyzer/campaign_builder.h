@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "csnake/campaigndb/campaign_reader.h"
 #include "csnake/campaigndb/campaign_store.h"
 #include "csnake/common/site_id.h"
 #include "csnake/trace_summary.h"
-#include "csnake/campaigndb/campaign_reader.h"
 #include "store/analysis_store.h"
 
 namespace csnake::testing {
@@ -132,8 +132,10 @@ class CampaignBuilder {
     std::vector<int64_t> ids = store_->runIds(id);
     for (size_t i = 0; i < runs.size() && i < ids.size(); ++i) {
       RunOutcome st;
-      if (runs[i].state == RunState::TimedOut) st.description = "timed out";
-      else st.exitCode = 0, st.description = "exit 0";
+      if (runs[i].state == RunState::TimedOut)
+        st.description = "timed out";
+      else
+        st.exitCode = 0, st.description = "exit 0";
       bool summary = runs[i].withSummary && runs[i].state != RunState::Failed;
       store_->finishRun(ids[i], runs[i].state, st, "", "", summary ? &runs[i].trace.s : nullptr);
     }

@@ -63,7 +63,8 @@ TEST(Compat, ConflictingDecisionIsRejectedWithARenderedCore) {
   ASSERT_EQ(r.core.size(), 1u);
   EXPECT_NE(r.core[0].find("src/node.cpp:10 `pending_ > 0` in Node::step()"), std::string::npos) << r.core[0];
   EXPECT_NE(r.core[0].find("run A (experiment 7, test Suite.A, runs 1,2,3) took true"), std::string::npos) << r.core[0];
-  EXPECT_NE(r.core[0].find("run B (experiment 9, test Suite.B, runs 1,2,3) took false"), std::string::npos) << r.core[0];
+  EXPECT_NE(r.core[0].find("run B (experiment 9, test Suite.B, runs 1,2,3) took false"), std::string::npos)
+      << r.core[0];
   EXPECT_EQ(r.core[0].find("B2"), std::string::npos);  // not in the core
 }
 
@@ -73,7 +74,8 @@ TEST(Compat, IrrelevantBranchesDoNotBreakAStitch) {
 }
 
 TEST(Compat, AnyPairOfPathsSuffices) {
-  auto r = checkSides("L", side("A", {{{"B1", 1}}, {{"B1", 0}, {"B2", 1}}}), side("B", {{{"B1", 0}}}), {}, sites(), 5000);
+  auto r =
+      checkSides("L", side("A", {{{"B1", 1}}, {{"B1", 0}, {"B2", 1}}}), side("B", {{{"B1", 0}}}), {}, sites(), 5000);
   EXPECT_EQ(r.verdict, CompatVerdict::Compatible);
 }
 
@@ -94,8 +96,14 @@ TEST(Compat, ValueConstraintsLinkDifferentBranches) {
   EXPECT_EQ(r.verdict, CompatVerdict::Incompatible);
   ASSERT_EQ(r.core.size(), 2u);
   std::string both = r.core[0] + "\n" + r.core[1];
-  EXPECT_NE(both.find("src/node.cpp:50 `retries_ > 3` in Node::step(): run A (experiment 7, test Suite.A, runs 1,2,3) took true [this.field@16 sgt 3]"), std::string::npos) << both;
-  EXPECT_NE(both.find("src/node.cpp:60 `retries_ < 2` in Node::step(): run B (experiment 9, test Suite.B, runs 1,2,3) took true [this.field@16 slt 2]"), std::string::npos) << both;
+  EXPECT_NE(both.find("src/node.cpp:50 `retries_ > 3` in Node::step(): run A (experiment 7, test Suite.A, runs 1,2,3) "
+                      "took true [this.field@16 sgt 3]"),
+            std::string::npos)
+      << both;
+  EXPECT_NE(both.find("src/node.cpp:60 `retries_ < 2` in Node::step(): run B (experiment 9, test Suite.B, runs 1,2,3) "
+                      "took true [this.field@16 slt 2]"),
+            std::string::npos)
+      << both;
   // retries_ > 3 and !(retries_ < 2) agree.
   EXPECT_EQ(checkSides("L", side("A", {{{"N3", 1}}}), side("B", {{{"N1", 0}}}), {}, sites(), 5000).verdict,
             CompatVerdict::Compatible);

@@ -128,8 +128,8 @@ TEST(Fca, NewFaultEventIntoItsContextLoop) {
   CampaignBuilder b;
   b.profile("T", {base(), base(), base()});
   Trace inj = injected();
-  inj.event(T2, L2, 4);    // a new throw in loop L2
-  inj.event(B2, 0, 1);     // outside any loop: no loop to stitch at
+  inj.event(T2, L2, 4);  // a new throw in loop L2
+  inj.event(B2, 0, 1);   // outside any loop: no loop to stitch at
   Trace partial = injected();
   b.inject("T", T1, L1, {inj, inj, inj});
   b.inject("T", T1, L3, {inj, inj, partial});  // not in every repeat
@@ -223,9 +223,7 @@ TEST(Fca, ParentDelayFromTheChildHistogram) {
   CampaignBuilder b;
   auto prof = [] { return RunSpec(Trace(false).loop(L1, 10).loop(CHILD, 10, L1, {{1, 10}})); };
   auto inj = [] { return RunSpec(Trace().loop(L1, 10).loop(CHILD, 25, L1, {{1, 5}, {4, 5}}).event(T1, L1, 1, 1)); };
-  auto slight = [] {
-    return RunSpec(Trace().loop(L1, 10).loop(CHILD, 10, L1, {{1, 99}, {2, 1}}).event(T2, L1, 1, 1));
-  };
+  auto slight = [] { return RunSpec(Trace().loop(L1, 10).loop(CHILD, 10, L1, {{1, 99}, {2, 1}}).event(T2, L1, 1, 1)); };
   b.profile("T", {prof(), prof(), prof()});
   b.inject("T", T1, L1, {inj(), inj(), inj()});
   b.inject("T", T2, L1, {slight(), slight(), slight()});  // TVD 0.01 < 0.05

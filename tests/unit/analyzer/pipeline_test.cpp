@@ -22,8 +22,8 @@ constexpr uint64_t L1 = 0x1001, L2 = 0x1002, T1 = 0x2001, T2 = 0x2002, B1 = 0x30
 
 // T1 thrown in L1 (test TA) makes L2 take the path pending_ > 0 (which evaluates T2's
 // guard: the continuation rule needs the new behaviour to reach the next fault); T2 thrown
-// in L2 (test TB) makes L1 take a new path that evaluates T1's guard. TB's L2 iterations that reach T2 decide pending_ > 0 as
-// `b1InTB`: false makes the junction at L2 impossible.
+// in L2 (test TB) makes L1 take a new path that evaluates T1's guard. TB's L2 iterations that reach T2 decide pending_
+// > 0 as `b1InTB`: false makes the junction at L2 impossible.
 void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
   b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
@@ -43,7 +43,11 @@ void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
   x1.path(L2, 0x51, {{T2, t2InTA}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
-  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{T1, 1}, {B2, 1}}).path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
+  x2.loop(L1, 10)
+      .loop(L2, 10)
+      .path(L1, 0xA, {{B2, 0}})
+      .path(L1, 0x53, {{T1, 1}, {B2, 1}})
+      .path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
   x2.event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
@@ -54,7 +58,8 @@ void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
 // C, so only the run-wide facts can reject it. (The pass renders a member condition as
 // "this.field.field".)
 constexpr uint64_t C = 0x3003;
-void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInTB, const char *detail = "this.field.field") {
+void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInTB,
+                         const char *detail = "this.field.field") {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
   b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
   b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
@@ -70,11 +75,19 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
   b.profile("TA", {prof(flagInTA), prof(flagInTA), prof(flagInTA)});
   b.profile("TB", {prof(flagInTB), prof(flagInTB), prof(flagInTB)});
   Trace x1;
-  x1.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0xA1, {{T1, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTA}});
+  x1.loop(L1, 10)
+      .loop(L2, 10)
+      .path(L1, 0xA, {{B2, 0}})
+      .path(L1, 0xA1, {{T1, 1}})
+      .path(L2, 0xB, {{B1, 0}, {C, flagInTA}});
   x1.path(L2, 0x51, {{T2, 1}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
-  x2.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L1, 0x53, {{T1, 1}, {B2, 1}}).path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
+  x2.loop(L1, 10)
+      .loop(L2, 10)
+      .path(L1, 0xA, {{B2, 0}})
+      .path(L1, 0x53, {{T1, 1}, {B2, 1}})
+      .path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
   x2.path(L2, 0xB2, {{T2, 1}, {B1, 1}}).event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }

@@ -7,19 +7,19 @@
 using namespace csnake::stats;
 
 TEST(Statistics, IncompleteBetaKnownValues) {
-  EXPECT_NEAR(regularizedIncompleteBeta(1, 1, 0.3), 0.3, 1e-12);            // uniform
-  EXPECT_NEAR(regularizedIncompleteBeta(2, 3, 0.4), 0.5248, 1e-10);        // 1-(0.6^4+4*0.4*0.6^3)
-  EXPECT_NEAR(regularizedIncompleteBeta(0.5, 0.5, 0.5), 0.5, 1e-12);       // symmetric
+  EXPECT_NEAR(regularizedIncompleteBeta(1, 1, 0.3), 0.3, 1e-12);      // uniform
+  EXPECT_NEAR(regularizedIncompleteBeta(2, 3, 0.4), 0.5248, 1e-10);   // 1-(0.6^4+4*0.4*0.6^3)
+  EXPECT_NEAR(regularizedIncompleteBeta(0.5, 0.5, 0.5), 0.5, 1e-12);  // symmetric
   EXPECT_EQ(regularizedIncompleteBeta(2, 2, 0), 0);
   EXPECT_EQ(regularizedIncompleteBeta(2, 2, 1), 1);
 }
 
 TEST(Statistics, StudentTCdfMatchesTables) {
   EXPECT_NEAR(studentTCdf(0, 5), 0.5, 1e-12);
-  EXPECT_NEAR(studentTCdf(1, 1), 0.75, 1e-12);               // Cauchy: 1/2 + atan(1)/pi
-  EXPECT_NEAR(studentTCdf(2.015048, 5), 0.95, 1e-6);         // t_{0.95,5}
-  EXPECT_NEAR(studentTCdf(-1.812461, 10), 0.05, 1e-6);       // t_{0.05,10}
-  EXPECT_NEAR(studentTCdf(1.959964, 1e7), 0.975, 1e-5);      // ~ normal
+  EXPECT_NEAR(studentTCdf(1, 1), 0.75, 1e-12);                            // Cauchy: 1/2 + atan(1)/pi
+  EXPECT_NEAR(studentTCdf(2.015048, 5), 0.95, 1e-6);                      // t_{0.95,5}
+  EXPECT_NEAR(studentTCdf(-1.812461, 10), 0.05, 1e-6);                    // t_{0.05,10}
+  EXPECT_NEAR(studentTCdf(1.959964, 1e7), 0.975, 1e-5);                   // ~ normal
   EXPECT_NEAR(studentTCdf(1.5, 2.5) + studentTCdf(-1.5, 2.5), 1, 1e-12);  // non-integer df, symmetry
 }
 

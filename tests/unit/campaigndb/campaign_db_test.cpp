@@ -157,8 +157,9 @@ TEST(CampaignDb, ReadOnlyOpenLeavesAnOlderSchemaAlone) {
     Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     migrateSchema(db, 2);
     db.exec("INSERT INTO tests(id, name, binary, adapter, argv_json) VALUES (1, 'A.x', '/bin/true', 'gtest', '[]')");
-    db.exec("INSERT INTO experiments(id, kind, test_id, fault, mode, repeats, reason, created_at) "
-            "VALUES (7, 'injection', 1, '0x00000000000000ab', 'once', 1, 'why', 0)");
+    db.exec(
+        "INSERT INTO experiments(id, kind, test_id, fault, mode, repeats, reason, created_at) "
+        "VALUES (7, 'injection', 1, '0x00000000000000ab', 'once', 1, 'why', 0)");
     db.exec("INSERT INTO runs(id, experiment_id, repeat, state) VALUES (1, 7, 0, 'done')");
   }
   std::string before = bytes(path);

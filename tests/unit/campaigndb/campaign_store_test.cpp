@@ -26,7 +26,9 @@ struct TempDb {
   ~TempDb() { fs::remove_all(dir); }
 };
 
-TestCase test(const std::string &id) { return {id, "/bin/true", "gtest", {"/bin/true", "--gtest_filter=" + id}, "", {}}; }
+TestCase test(const std::string &id) {
+  return {id, "/bin/true", "gtest", {"/bin/true", "--gtest_filter=" + id}, "", {}};
+}
 
 }  // namespace
 
@@ -42,7 +44,8 @@ TEST(CampaignStore, BindsToOneTarget) {
     s.bindTarget("/build/b");
     FAIL();
   } catch (const DbError &e) {
-    EXPECT_NE(std::string(e.what()).find("belongs to target build /build/a, not /build/b"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("belongs to target build /build/a, not /build/b"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -69,10 +72,12 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
     ASSERT_EQ(schemaVersion(db), 2);
     db.exec("INSERT INTO tests(id, name, binary, adapter, argv_json) VALUES (1, 'A.x', '/bin/true', 'gtest', '[]')");
     db.exec("INSERT INTO experiments(id, kind, test_id, repeats, created_at) VALUES (1, 'profile', 1, 2, 0)");
-    db.exec("INSERT INTO experiments(id, kind, test_id, fault, mode, repeats, reason, created_at) "
-            "VALUES (7, 'injection', 1, '0x00000000000000ab', 'once', 1, 'why', 0)");
-    db.exec("INSERT INTO runs(id, experiment_id, repeat, state) VALUES (1, 1, 0, 'done'), (2, 1, 1, 'done'), "
-            "(3, 7, 0, 'planned')");
+    db.exec(
+        "INSERT INTO experiments(id, kind, test_id, fault, mode, repeats, reason, created_at) "
+        "VALUES (7, 'injection', 1, '0x00000000000000ab', 'once', 1, 'why', 0)");
+    db.exec(
+        "INSERT INTO runs(id, experiment_id, repeat, state) VALUES (1, 1, 0, 'done'), (2, 1, 1, 'done'), "
+        "(3, 7, 0, 'planned')");
     db.exec("INSERT INTO run_events VALUES (1, '0x00000000000000ab', '0x0000000000000000', '0x1', 'n', 4, 0, 0)");
     db.exec("INSERT INTO effects(experiment_id, type, site, evidence) VALUES (7, 'E', '0x1', '{}')");
   }
@@ -189,7 +194,8 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
   ASSERT_TRUE(q.step());
   EXPECT_EQ(q.getText(0), "exit 1");
   EXPECT_EQ(q.getInt(1), 1);
-  Statement ev = s.database().sql().prepare("SELECT site, context, node, reached, occurred FROM run_events WHERE run_id = ?");
+  Statement ev =
+      s.database().sql().prepare("SELECT site, context, node, reached, occurred FROM run_events WHERE run_id = ?");
   ev.bind(1, doneRun);
   ASSERT_TRUE(ev.step());
   EXPECT_EQ(ev.getText(0), "0x0000000000000010");

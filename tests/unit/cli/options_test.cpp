@@ -25,8 +25,8 @@ std::string parse(CLI::App &app, std::vector<std::string> args) {
   }
 }
 
-const char *kJunk[] = {"nan", "NaN", "-nan", "inf", "-inf", "infinity", "1e999", "-1e999", "",
-                       " 1", "1 ", "+1", "0x10", "1.5", "1e2", "12abc", "--", "one"};
+const char *kJunk[] = {"nan", "NaN", "-nan", "inf",  "-inf", "infinity", "1e999", "-1e999", "",
+                       " 1",  "1 ",  "+1",   "0x10", "1.5",  "1e2",      "12abc", "--",     "one"};
 
 }  // namespace
 
@@ -70,8 +70,8 @@ TEST(ParseReal, FiniteAndInsideTheInterval) {
   EXPECT_FALSE(parseReal("1e-400", Interval{-1, 1})) << "underflow is not a value the user wrote";
   EXPECT_FALSE(parseReal("1.2.3", Interval{0, 10}));
   EXPECT_FALSE(parseReal("0x1p-1", Interval{0, 10})) << "no hex floats";
-  for (const char *junk : {"nan", "NaN", "-nan", "nan(1)", "inf", "-inf", "infinity", "1e999", "", " 1", "1 ", "e5",
-                           "-", "."})
+  for (const char *junk :
+       {"nan", "NaN", "-nan", "nan(1)", "inf", "-inf", "infinity", "1e999", "", " 1", "1 ", "e5", "-", "."})
     EXPECT_FALSE(parseReal(junk, Interval{-1e300, 1e300})) << junk;
 }
 
@@ -79,7 +79,8 @@ TEST(Interval, NaNIsNeverInside) {
   double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE((Interval{0, 1}).contains(nan));
   EXPECT_FALSE((Interval{0, 1, true, true}).contains(nan));
-  EXPECT_FALSE((Interval{-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()}).contains(nan));
+  EXPECT_FALSE(
+      (Interval{-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()}).contains(nan));
 }
 
 TEST(Interval, DescribesItself) {

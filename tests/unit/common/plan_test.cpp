@@ -50,7 +50,9 @@ void expectSameReading(const Plan &p, const csnake::rt::Plan &rt, const std::str
   }
   EXPECT_EQ(rt.delayMs, static_cast<uint32_t>(p.delayMs.value_or(0)));
   int expectedErrno = EIO;
-  if (!p.errnoName.empty()) ASSERT_TRUE(csnake::rt::errnoFromName(p.errnoName, expectedErrno)) << p.errnoName;
+  if (!p.errnoName.empty()) {
+    ASSERT_TRUE(csnake::rt::errnoFromName(p.errnoName, expectedErrno)) << p.errnoName;
+  }
   EXPECT_EQ(rt.errnoValue, expectedErrno);
   EXPECT_EQ(rt.seed, p.seed.value_or(csnake::rt::Plan{}.seed));
   EXPECT_EQ(rt.skip, p.skip);
@@ -235,7 +237,8 @@ TEST(Plan, WritingRefusesAPlanNoReaderWouldAccept) {
 }
 
 TEST(Plan, ModesAsTheRuntimeReadsThem) {
-  for (const char *ok : {"once", "always", "p=1", "p=0.33", "p=1e-9", "p=.5"}) EXPECT_TRUE(csnake::validPlanMode(ok)) << ok;
+  for (const char *ok : {"once", "always", "p=1", "p=0.33", "p=1e-9", "p=.5"})
+    EXPECT_TRUE(csnake::validPlanMode(ok)) << ok;
   for (const char *bad : {"", "Once", "p=", "p=0", "p=-0.1", "p=1.01", "p=nan", "p=inf", "p=1e-400", "p=0.5 ", "q=0.5"})
     EXPECT_FALSE(csnake::validPlanMode(bad)) << bad;
 }

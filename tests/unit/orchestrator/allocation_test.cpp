@@ -7,11 +7,11 @@
 #include <filesystem>
 
 #include "allocation/allocator.h"
-#include "csnake/campaigndb/analysis_rows.h"
-#include "csnake/trace_summary.h"
 #include "allocation/experiment_history.h"
 #include "allocation/fault_candidates.h"
 #include "allocation/fault_clustering.h"
+#include "csnake/campaigndb/analysis_rows.h"
+#include "csnake/trace_summary.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
@@ -36,9 +36,10 @@ FaultSite site(uint64_t id, SiteKind kind, uint32_t flags = 0, const char *detai
 struct Fixture : ::testing::Test {
   std::string dir, path;
   std::unique_ptr<CampaignStore> store;
-  SiteCatalog catalog = SiteCatalog::fromSites({site(kLoopA, SiteKind::Loop), site(kLoopB, SiteKind::Loop),
-                                                site(kGuard1, SiteKind::Throw, CSNAKE_FLAG_FAULT_ON_TRUE),
-                                                site(kGuard2, SiteKind::ErrorReturn), site(kCall, SiteKind::Libcall, 0, "connect")});
+  SiteCatalog catalog =
+      SiteCatalog::fromSites({site(kLoopA, SiteKind::Loop), site(kLoopB, SiteKind::Loop),
+                              site(kGuard1, SiteKind::Throw, CSNAKE_FLAG_FAULT_ON_TRUE),
+                              site(kGuard2, SiteKind::ErrorReturn), site(kCall, SiteKind::Libcall, 0, "connect")});
   std::vector<StoredTest> tests;
 
   void SetUp() override {
@@ -135,8 +136,7 @@ TEST_F(Fixture, ExactTiesOfTheCoverAreOrderedByTheSeedNotTheTestId) {
 }
 
 TEST(FaultClustering, LookAlikesClusterAndSilentFaultsGroup) {
-  std::vector<std::set<std::string>> docs = {
-      {"a:E", "b:S+"}, {"a:E", "b:S+"}, {"a:E", "b:S+", "c:E"}, {"z:E"}, {}, {}};
+  std::vector<std::set<std::string>> docs = {{"a:E", "b:S+"}, {"a:E", "b:S+"}, {"a:E", "b:S+", "c:E"}, {"z:E"}, {}, {}};
   std::vector<std::vector<size_t>> c = clusterByConsequences(docs, 0.5);
   EXPECT_EQ(c, (std::vector<std::vector<size_t>>{{0, 1, 2}, {3}, {4, 5}}));
   EXPECT_NEAR(cosineSimilarity(tfidf(docs)[0], tfidf(docs)[1]), 1.0, 1e-9);
@@ -178,7 +178,8 @@ TEST_F(Fixture, ThreePhaseMovesToUniquenessThenDiversityOnceEarlierPhasesExist) 
   // Phase 1 ran: guard 1 made loop B do more work (S+) on every test it ran on.
   AnalysisRows analysis;
   for (const ExperimentRecord &e : ExperimentHistory::load(*store).experiments)
-    if (e.fault.first == kGuard1) analysis.effects.push_back({e.id, "S+", formatSiteId(kLoopB), "", nlohmann::json::object(), "", 0});
+    if (e.fault.first == kGuard1)
+      analysis.effects.push_back({e.id, "S+", formatSiteId(kLoopB), "", nlohmann::json::object(), "", 0});
   replaceAnalysis(store->database(), analysis);
   std::vector<ExperimentPlan> p2 = batch(*a, idx, o);
   ASSERT_FALSE(p2.empty());

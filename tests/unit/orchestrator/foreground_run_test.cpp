@@ -46,8 +46,10 @@ TEST(ForegroundRun, CleansTheTraceDirWritesThePlanAndSetsTheEnvironment) {
   run.plan->fault = 0x2a;
   run.plan->skip = 4;
   fs::path out = t.path / "env";
-  run.argv = {"/bin/sh", "-c", "echo \"$CSNAKE_TRACE_DIR|$CSNAKE_PLAN|$CSNAKE_NODE\" > \"$0\"; ls \"$CSNAKE_TRACE_DIR\" >> \"$0\"; exit 3",
-              out.string()};
+  run.argv = {
+      "/bin/sh", "-c",
+      "echo \"$CSNAKE_TRACE_DIR|$CSNAKE_PLAN|$CSNAKE_NODE\" > \"$0\"; ls \"$CSNAKE_TRACE_DIR\" >> \"$0\"; exit 3",
+      out.string()};
   EXPECT_EQ(runInForeground(run), 3);
   EXPECT_EQ(readAll(out), dir.string() + "|" + (dir / "plan.json").string() + "|dn1\nnotes.txt\nplan.json\n")
       << "csnake artefacts of an earlier run are gone, the user's file is kept";
@@ -73,7 +75,8 @@ TEST(ForegroundRun, SignalsAndErrors) {
   ForegroundRun run;
   run.traceDir = (t.path / "trace").string();
   run.argv = {"/bin/sh", "-c", "kill -KILL $$"};
-  struct sigaction mine {}, after {};
+  struct sigaction mine {
+  }, after{};
   mine.sa_handler = onHangup;
   sigaction(SIGHUP, &mine, nullptr);
   EXPECT_EQ(runInForeground(run), 128 + 9);

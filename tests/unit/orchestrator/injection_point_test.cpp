@@ -24,9 +24,9 @@ struct InjectionPointTest : ::testing::Test {
     char t[] = "/tmp/csnake-inject-XXXXXX";
     dir = mkdtemp(t);
     store = std::make_unique<CampaignStore>(dir + "/c.db", OpenMode::Create);
-    auto tests = store->upsertTests({{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}},
-                                     {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}}},
-                                    {});
+    auto tests = store->upsertTests(
+        {{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}}, {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}}},
+        {});
     test = tests[0].id;
     otherTest = tests[1].id;
   }

@@ -60,8 +60,7 @@ TEST(PlanLoader, Errors) {
   EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x11112222333344445"})"),
             "bad fault id \"0x11112222333344445\" (expected 0x<hex>)");
   EXPECT_EQ(problemOf(R"({"version":1,"fault":42})"), "\"fault\" must be a string");
-  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","context":"loop"})"),
-            "bad context id \"loop\" (expected 0x<hex>)");
+  EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","context":"loop"})"), "bad context id \"loop\" (expected 0x<hex>)");
   EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","mode":"twice"})"),
             "unknown mode \"twice\" (expected once, always or p=<0..1>)");
   EXPECT_EQ(problemOf(R"({"version":1,"fault":"0x1","mode":"p=1.5"})"), "bad mode \"p=1.5\" (p must be in (0, 1])");

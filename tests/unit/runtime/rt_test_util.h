@@ -5,14 +5,14 @@
 #include <csnake/abi.h>
 #include <csnake/trace_reader.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace rttest {
@@ -53,9 +53,7 @@ class Module {
     state_.assign(sites.size(), 0);
   }
   void registerNow() { __csnake_register_module(header(), state_.data()); }
-  const csnake_module_header *header() const {
-    return reinterpret_cast<const csnake_module_header *>(storage_.data());
-  }
+  const csnake_module_header *header() const { return reinterpret_cast<const csnake_module_header *>(storage_.data()); }
   uint8_t state(size_t i) const { return state_[i]; }
 
  private:
@@ -95,8 +93,10 @@ inline ChildResult runChild(const std::map<std::string, std::string> &env, const
     close(pipefd[0]);
     dup2(pipefd[1], 2);
     for (const auto &[k, v] : env) {
-      if (v.empty()) unsetenv(k.c_str());
-      else setenv(k.c_str(), v.c_str(), 1);
+      if (v.empty())
+        unsetenv(k.c_str());
+      else
+        setenv(k.c_str(), v.c_str(), 1);
     }
     int rc = body();
     fflush(nullptr);
@@ -113,12 +113,12 @@ inline ChildResult runChild(const std::map<std::string, std::string> &env, const
 }
 
 // Child-side check: prints and fails the child with the line number.
-#define CHILD_CHECK(cond)                                                       \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
+#define CHILD_CHECK(cond)                                                      \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "child check failed at line %d: %s\n", __LINE__, #cond); \
-      return __LINE__ % 200 + 1;                                                \
-    }                                                                           \
+      return __LINE__ % 200 + 1;                                               \
+    }                                                                          \
   } while (0)
 
 }  // namespace rttest

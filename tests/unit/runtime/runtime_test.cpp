@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <dirent.h>
 #include <fstream>
 #include <thread>
 
@@ -22,8 +22,8 @@ namespace {
 
 constexpr uint64_t kLoopA = 0xA000000000000001ull;
 constexpr uint64_t kLoopB = 0xB000000000000002ull;
-constexpr uint64_t kThrowGuard = 0x7000000000000003ull;   // THROW guard, fault on true
-constexpr uint64_t kErrBranch = 0xE000000000000004ull;    // ERROR_RETURN, fault on false
+constexpr uint64_t kThrowGuard = 0x7000000000000003ull;  // THROW guard, fault on true
+constexpr uint64_t kErrBranch = 0xE000000000000004ull;   // ERROR_RETURN, fault on false
 constexpr uint64_t kLibcall = 0x1C00000000000005ull;
 constexpr uint64_t kBranch1 = 0xB100000000000006ull;
 constexpr uint64_t kBranch2 = 0xB200000000000007ull;
@@ -66,8 +66,7 @@ uint64_t sumLoop(const TraceFile &f, uint64_t loop, uint64_t csnake::trace::Loop
 }
 
 // Sum of an event field over call sites / nodes.
-uint64_t sumEvent(const TraceFile &f, uint64_t site, uint64_t ctx,
-                  uint64_t csnake::trace::EventRecord::*field) {
+uint64_t sumEvent(const TraceFile &f, uint64_t site, uint64_t ctx, uint64_t csnake::trace::EventRecord::*field) {
   uint64_t s = 0;
   for (const auto &e : f.events)
     if (e.site == site && (ctx == ~0ull || e.context == ctx)) s += e.*field;
@@ -170,8 +169,8 @@ TEST(RuntimeRegistration, TracingObservesEverySite) {
 
 TEST(RuntimeRegistration, PlanWithoutTracingArmsOnlyTheSiteAndObservesLoopsForContext) {
   TempDir d;
-  std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) +
-                                      R"(","context":")" + hex(kLoopA) + R"("})");
+  std::string plan =
+      writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","context":")" + hex(kLoopA) + R"("})");
   auto r = runChild({{CSNAKE_ENV_TRACE_DIR, ""}, {CSNAKE_ENV_PLAN, plan}}, [] {
     Module m(allSites());
     m.registerNow();
@@ -255,8 +254,7 @@ TEST(RuntimeArming, OnceFiresExactlyOnce) {
 TEST(RuntimeArming, SkipLetsTheFirstOpportunitiesPass) {
   TempDir d;
   // once + skip 7: reaches 1..7 pass, the 8th (third of the second call) fires.
-  std::string plan =
-      writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"once","skip":7})");
+  std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"once","skip":7})");
   auto r = runChild(traceEnv(d, plan), [] {
     Module m(allSites());
     m.registerNow();
@@ -272,8 +270,7 @@ TEST(RuntimeArming, SkipLetsTheFirstOpportunitiesPass) {
   EXPECT_EQ(f.receipt.fire_count, 1u);
   // always + skip 3: 10 reaches, the last 7 fire.
   TempDir d2;
-  std::string plan2 =
-      writePlan(d2, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"always","skip":3})");
+  std::string plan2 = writePlan(d2, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"always","skip":3})");
   auto r2 = runChild(traceEnv(d2, plan2), [] {
     Module m(allSites());
     m.registerNow();
@@ -328,8 +325,7 @@ TEST(RuntimeArming, AlwaysFiresEveryTimeAndHonoursTheFaultSide) {
 
 TEST(RuntimeArming, ProbabilityIsRoughlyPAndDeterministicPerSeed) {
   TempDir d;
-  std::string plan =
-      writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"p=0.25","seed":7})");
+  std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","mode":"p=0.25","seed":7})");
   auto once = [&](const std::string &dir) {
     TempDir sub;
     auto r = runChild(traceEnv(sub, plan), [] {
@@ -371,14 +367,14 @@ TEST(RuntimeArming, OnceIsOncePerRunAcrossProcesses) {
 
 TEST(RuntimeArming, ContextMustMatchTheInnermostLoop) {
   TempDir d;
-  std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","context":")" +
-                                      hex(kLoopA) + R"(","mode":"always"})");
+  std::string plan = writePlan(
+      d, R"({"version":1,"fault":")" + hex(kThrowGuard) + R"(","context":")" + hex(kLoopA) + R"(","mode":"always"})");
   auto r = runChild(traceEnv(d, plan), [] {
     Module m(allSites());
     m.registerNow();
-    CHILD_CHECK(guardInLoopB(0) == 0);             // context B: no
+    CHILD_CHECK(guardInLoopB(0) == 0);                        // context B: no
     CHILD_CHECK(__csnake_fault_branch(kThrowGuard, 0) == 0);  // no loop: no
-    CHILD_CHECK(loopWithGuard(3, 0) == 3);         // context A: yes
+    CHILD_CHECK(loopWithGuard(3, 0) == 3);                    // context A: yes
     return 0;
   });
   EXPECT_TRUE(r.exitedWith(0)) << r.err;
@@ -396,8 +392,8 @@ TEST(RuntimeArming, ContextMustMatchTheInnermostLoop) {
 
 TEST(RuntimeLibcall, BeforeInjectsErrnoAfterRecordsNaturalFailures) {
   TempDir d;
-  std::string plan = writePlan(d, R"({"version":1,"fault":")" + hex(kLibcall) +
-                                      R"(","mode":"once","errno":"ECONNRESET"})");
+  std::string plan =
+      writePlan(d, R"({"version":1,"fault":")" + hex(kLibcall) + R"(","mode":"once","errno":"ECONNRESET"})");
   auto r = runChild(traceEnv(d, plan), [] {
     Module m(allSites());
     m.registerNow();
@@ -465,9 +461,9 @@ TEST(RuntimeLoopStack, StaleFramesArePoppedAndReentryFinalises) {
     void *f = __builtin_frame_address(0);
     __csnake_loop_enter(kLoopA, f);
     __csnake_loop_iter(kLoopA, f);
-    leaveLoopBByException();  // B stays on the stack with a deeper frame
-    __csnake_throw(kPlainThrow);  // our frame: B is stale -> context is A
-    leaveLoopBByException();  // same loop, same frame again: re-entry
+    leaveLoopBByException();        // B stays on the stack with a deeper frame
+    __csnake_throw(kPlainThrow);    // our frame: B is stale -> context is A
+    leaveLoopBByException();        // same loop, same frame again: re-entry
     __csnake_loop_iter(kLoopA, f);  // pops the stale B
     __csnake_throw(kPlainThrow);
     __csnake_loop_exit(kLoopA, f);
@@ -545,10 +541,7 @@ TEST(RuntimePaths, SignatureIsAnOrderInsensitiveSet) {
   auto r = runChild(traceEnv(d), [] {
     Module m(allSites());
     m.registerNow();
-    pathLoop({{{kBranch1, 1}, {kBranch2, 0}},
-              {{kBranch2, 0}, {kBranch1, 1}, {kBranch1, 1}},
-              {{kBranch1, 0}},
-              {}});
+    pathLoop({{{kBranch1, 1}, {kBranch2, 0}}, {{kBranch2, 0}, {kBranch1, 1}, {kBranch1, 1}}, {{kBranch1, 0}}, {}});
     return 0;
   });
   EXPECT_TRUE(r.exitedWith(0)) << r.err;
@@ -779,9 +772,7 @@ TEST(RuntimeFlush, FatalSignalFlushesAndDiesWithTheSignal) {
 
 namespace {
 volatile sig_atomic_t g_userHandlerRan = 0;
-void userTermHandler(int) {
-  g_userHandlerRan = 1;
-}
+void userTermHandler(int) { g_userHandlerRan = 1; }
 }  // namespace
 
 TEST(RuntimeFlush, SignalChainsToAHandlerInstalledBeforeTheRuntime) {

@@ -84,11 +84,9 @@ TEST(TraceCodec, TruncationIsDetectedAtEveryLength) {
   for (size_t len : {size_t(1), size_t(7), size_t(8), size_t(31), size_t(32), size_t(200),
                      sizeof(csnake::trace::FileHeader), bytes.size() / 2, bytes.size() - 1}) {
     std::string err = errorOf(bytes.substr(0, len));
-    EXPECT_EQ(err.rfind("t.cstrace: truncated (" + std::to_string(len) + " of ", 0), 0u)
-        << len << ": " << err;
+    EXPECT_EQ(err.rfind("t.cstrace: truncated (" + std::to_string(len) + " of ", 0), 0u) << len << ": " << err;
   }
-  EXPECT_EQ(errorOf(bytes.substr(0, 200)),
-            "t.cstrace: truncated (200 of " + std::to_string(bytes.size()) + " bytes)");
+  EXPECT_EQ(errorOf(bytes.substr(0, 200)), "t.cstrace: truncated (200 of " + std::to_string(bytes.size()) + " bytes)");
 }
 
 TEST(TraceCodec, BitFlipIsAChecksumMismatch) {
@@ -110,8 +108,7 @@ TEST(TraceCodec, WrongMagicEmptyAndNewerVersion) {
   std::string newer = bytes;
   uint32_t v = csnake::trace::kFormatVersion + 1;
   memcpy(&newer[8], &v, 4);
-  EXPECT_EQ(errorOf(newer).rfind("t.cstrace: format version 2 is newer than supported", 0), 0u)
-      << errorOf(newer);
+  EXPECT_EQ(errorOf(newer).rfind("t.cstrace: format version 2 is newer than supported", 0), 0u) << errorOf(newer);
   std::string longer = bytes + "x";
   EXPECT_NE(errorOf(longer), "");
 }

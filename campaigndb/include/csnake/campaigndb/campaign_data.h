@@ -13,12 +13,11 @@
 #include "csnake/common/experiment_kind.h"
 #include "csnake/common/run_state.h"
 
-
 namespace csnake {
 
-using SiteRef = std::string;                        // "0x0123..." as stored
-using LoopKey = std::pair<SiteRef, SiteRef>;        // (loop, callsig)
-using EventKey = std::pair<SiteRef, SiteRef>;       // (site, context loop)
+using SiteRef = std::string;                   // "0x0123..." as stored
+using LoopKey = std::pair<SiteRef, SiteRef>;   // (loop, callsig)
+using EventKey = std::pair<SiteRef, SiteRef>;  // (site, context loop)
 
 struct EventData {
   uint64_t reached = 0, occurred = 0, injected = 0;  // summed over call sites and nodes

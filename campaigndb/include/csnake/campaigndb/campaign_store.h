@@ -76,7 +76,8 @@ class CampaignStore {
   void upsertSites(const std::vector<FaultSite> &sites);
   std::vector<FaultSite> sites();
   // Inserts new tests, keeps known ones; returns them all with ids.
-  std::vector<StoredTest> upsertTests(const std::vector<TestCase> &tests, const std::map<std::string, bool> &instrumented);
+  std::vector<StoredTest> upsertTests(const std::vector<TestCase> &tests,
+                                      const std::map<std::string, bool> &instrumented);
   std::vector<StoredTest> tests();
   void setTestHealth(int64_t testId, bool flaky, bool broken);
 

@@ -31,7 +31,7 @@ std::vector<EffectTokenRow> effectTokens(CampaignDb &db);
 struct PlanEntry {
   int64_t experiment = 0;
   std::string allocator, phase, reason;
-  std::string fault, context;  // as stored
+  std::string fault, context;                       // as stored
   std::string faultKind, faultFile, faultFunction;  // "" when the site is unknown
   int64_t faultLine = 0;
   std::string mode, errnoName;

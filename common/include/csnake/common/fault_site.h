@@ -13,7 +13,7 @@ struct FaultSite {
   uint64_t id = 0;
   SiteKind kind = SiteKind::Loop;
   uint32_t flags = 0;
-  std::string file;       // relative to the project root of the build
+  std::string file;  // relative to the project root of the build
   uint32_t line = 0;
   uint32_t column = 0;
   std::string function;   // mangled

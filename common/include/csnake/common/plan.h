@@ -18,7 +18,7 @@
 namespace csnake {
 
 inline constexpr int kPlanVersion = 1;
-inline constexpr int64_t kMaxPlanDelayMs = 3'600'000;    // one hour per iteration
+inline constexpr int64_t kMaxPlanDelayMs = 3'600'000;           // one hour per iteration
 inline constexpr uint64_t kMaxPlanSkip = 1'000'000'000'000ull;  // far beyond any real reach count
 
 // One line: "problem", or "FILE: problem" for files.
@@ -28,13 +28,13 @@ class PlanError : public std::runtime_error {
 };
 
 struct Plan {
-  uint64_t fault = 0;                // non-zero site id
-  uint64_t context = 0;              // innermost loop on the stack; 0 = any context
-  std::string mode = "once";         // once, always or p=X with X in (0, 1]
-  std::optional<int64_t> delayMs;    // LOOP faults: delay per iteration, 0..kMaxPlanDelayMs
-  std::string errnoName;             // LIBCALL faults: "ECONNRESET" or a number; "" = EIO
-  std::optional<uint64_t> seed;      // of the p= mode; absent = the runtime's default
-  uint64_t skip = 0;                 // matching opportunities per process let pass first
+  uint64_t fault = 0;              // non-zero site id
+  uint64_t context = 0;            // innermost loop on the stack; 0 = any context
+  std::string mode = "once";       // once, always or p=X with X in (0, 1]
+  std::optional<int64_t> delayMs;  // LOOP faults: delay per iteration, 0..kMaxPlanDelayMs
+  std::string errnoName;           // LIBCALL faults: "ECONNRESET" or a number; "" = EIO
+  std::optional<uint64_t> seed;    // of the p= mode; absent = the runtime's default
+  uint64_t skip = 0;               // matching opportunities per process let pass first
 
   // Throws PlanError("problem") for a plan no reader would accept.
   std::string toJson() const;

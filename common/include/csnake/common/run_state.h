@@ -12,7 +12,7 @@ namespace csnake {
 
 enum class RunState { Planned, Running, Done, Failed, TimedOut, NotFired };
 
-inline constexpr std::array<RunState, 6> kAllRunStates = {RunState::Planned, RunState::Running, RunState::Done,
+inline constexpr std::array<RunState, 6> kAllRunStates = {RunState::Planned, RunState::Running,  RunState::Done,
                                                           RunState::Failed,  RunState::TimedOut, RunState::NotFired};
 
 const char *runStateName(RunState s);  // "planned", "running", "done", "failed", "timed_out", "not_fired"

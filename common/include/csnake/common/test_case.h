@@ -7,9 +7,9 @@
 namespace csnake {
 
 struct TestCase {
-  std::string id;       // "Suite.Name" for GoogleTest, the CTest name otherwise
-  std::string binary;   // absolute path of the executable
-  std::string adapter;  // "gtest", "ctest" or "list"
+  std::string id;                 // "Suite.Name" for GoogleTest, the CTest name otherwise
+  std::string binary;             // absolute path of the executable
+  std::string adapter;            // "gtest", "ctest" or "list"
   std::vector<std::string> argv;  // the complete command of one run
   std::string cwd;                // working directory ("" = the run's temp dir)
   std::vector<std::string> labels;

@@ -26,10 +26,10 @@ enum class FlushReason : uint32_t { Periodic = 1, Exit = 2, Signal = 3 };
 
 inline const char *flushReasonName(uint32_t r) {
   switch (r) {
-  case 1: return "periodic";
-  case 2: return "exit";
-  case 3: return "signal";
-  default: return "unknown";
+    case 1: return "periodic";
+    case 2: return "exit";
+    case 3: return "signal";
+    default: return "unknown";
   }
 }
 
@@ -38,7 +38,7 @@ struct FileHeader {
   uint32_t version;
   uint32_t header_size;  // sizeof(FileHeader) of the writer
   uint64_t body_size;
-  uint64_t checksum;     // FNV-1a 64 of bytes [kChecksumFrom, header_size + body_size)
+  uint64_t checksum;  // FNV-1a 64 of bytes [kChecksumFrom, header_size + body_size)
   // ---- covered by the checksum from here on
   int32_t pid;
   int32_t ppid;
@@ -77,16 +77,16 @@ struct NodeRecord {
 
 struct StatsRecord {
   uint64_t modules_registered;
-  uint64_t modules_rejected;      // wrong magic / ABI version
+  uint64_t modules_rejected;  // wrong magic / ABI version
   uint64_t sites_registered;
-  uint64_t events_dropped;        // event table full
-  uint64_t loops_dropped;         // loop table full
-  uint64_t paths_dropped;         // path table full
-  uint64_t loop_stack_overflow;   // enters beyond the per-thread stack capacity
-  uint64_t path_pair_overflow;    // iterations with more than kMaxPathPairs distinct pairs
-  uint64_t iterations_sampled_out;// iterations whose path was not recorded (sampling)
-  uint64_t threads_untracked;     // threads that got no thread state (pool exhausted)
-  uint64_t nodes_dropped;         // node name table full
+  uint64_t events_dropped;          // event table full
+  uint64_t loops_dropped;           // loop table full
+  uint64_t paths_dropped;           // path table full
+  uint64_t loop_stack_overflow;     // enters beyond the per-thread stack capacity
+  uint64_t path_pair_overflow;      // iterations with more than kMaxPathPairs distinct pairs
+  uint64_t iterations_sampled_out;  // iterations whose path was not recorded (sampling)
+  uint64_t threads_untracked;       // threads that got no thread state (pool exhausted)
+  uint64_t nodes_dropped;           // node name table full
   uint64_t reserved[5];
 };
 
@@ -94,43 +94,43 @@ enum class PlanMode : uint32_t { None = 0, Once = 1, Always = 2, Probability = 3
 
 inline const char *planModeName(uint32_t m) {
   switch (m) {
-  case 1: return "once";
-  case 2: return "always";
-  case 3: return "p";
-  default: return "none";
+    case 1: return "once";
+    case 2: return "always";
+    case 3: return "p";
+    default: return "none";
   }
 }
 
 struct ReceiptRecord {
-  uint64_t fault;        // plan fault site id (0 = no plan)
-  uint64_t context;      // plan context loop id (0 = any)
+  uint64_t fault;    // plan fault site id (0 = no plan)
+  uint64_t context;  // plan context loop id (0 = any)
   uint32_t has_plan;
-  uint32_t armed;        // the plan's site is registered in this process
-  uint32_t fired;        // the fault was injected at least once
-  uint32_t mode;         // PlanMode
-  uint64_t fire_count;   // injections (for delay faults: delayed iterations)
-  uint64_t first_fire_ns;// monotonic ns since start of the first injection, 0 = never
-  double probability;    // for PlanMode::Probability
+  uint32_t armed;          // the plan's site is registered in this process
+  uint32_t fired;          // the fault was injected at least once
+  uint32_t mode;           // PlanMode
+  uint64_t fire_count;     // injections (for delay faults: delayed iterations)
+  uint64_t first_fire_ns;  // monotonic ns since start of the first injection, 0 = never
+  double probability;      // for PlanMode::Probability
   uint32_t delay_ms;
   int32_t errno_value;
   // Appended later: a reader takes min(section size, sizeof) bytes and zero-fills the
   // rest, so traces written before this field decode with skip 0.
-  uint64_t skip;         // plan "skip": matching opportunities let pass first
+  uint64_t skip;  // plan "skip": matching opportunities let pass first
 };
 
 // Per (site, context loop, call-site signature, node).
 struct EventRecord {
   uint64_t site;
-  uint64_t context;      // innermost active loop id when reached, 0 = none
-  uint64_t callsig;      // 2-frame call-site signature of the site's function
+  uint64_t context;  // innermost active loop id when reached, 0 = none
+  uint64_t callsig;  // 2-frame call-site signature of the site's function
   uint32_t node;
-  uint32_t kind;         // csnake_site_kind if the site is registered, else 0
-  uint64_t reach;        // the site was executed
-  uint64_t occur;        // the fault side was taken (naturally or injected)
-  uint64_t injected;     // ... of which injected by the plan
+  uint32_t kind;      // csnake_site_kind if the site is registered, else 0
+  uint64_t reach;     // the site was executed
+  uint64_t occur;     // the fault side was taken (naturally or injected)
+  uint64_t injected;  // ... of which injected by the plan
   uint64_t first_reach_ns;
   uint64_t first_occur_ns;  // 0 = never occurred
-  int32_t last_errno;    // LIBCALL: errno of the last failure
+  int32_t last_errno;       // LIBCALL: errno of the last failure
   uint32_t reserved;
 };
 
@@ -144,22 +144,20 @@ inline uint32_t histBucket(uint64_t iters) {
   uint32_t log2 = 63u - static_cast<uint32_t>(__builtin_clzll(iters));
   return kExactBuckets + (log2 - 6);
 }
-inline uint64_t histBucketLow(uint32_t b) {
-  return b < kExactBuckets ? b : (1ull << (6 + (b - kExactBuckets)));
-}
+inline uint64_t histBucketLow(uint32_t b) { return b < kExactBuckets ? b : (1ull << (6 + (b - kExactBuckets))); }
 
 // Per (loop, call-site signature, node). Followed by n_buckets HistBucket (non-zero only).
 struct LoopRecord {
   uint64_t loop;
   uint64_t callsig;
-  uint64_t parent;           // innermost active loop when first entered, 0 = none
+  uint64_t parent;  // innermost active loop when first entered, 0 = none
   uint32_t node;
   uint32_t n_buckets;
-  uint64_t invocations;      // finished invocations (exit, re-entry or stale pop)
-  uint64_t iterations;       // iterations of finished invocations
-  uint64_t max_iterations;   // longest finished invocation
-  uint64_t open_invocations; // invocations still running at flush time (not in the above)
-  uint64_t open_iterations;  // their iterations so far
+  uint64_t invocations;       // finished invocations (exit, re-entry or stale pop)
+  uint64_t iterations;        // iterations of finished invocations
+  uint64_t max_iterations;    // longest finished invocation
+  uint64_t open_invocations;  // invocations still running at flush time (not in the above)
+  uint64_t open_iterations;   // their iterations so far
 };
 
 struct HistBucket {
@@ -181,13 +179,13 @@ struct PathRecord {
   uint64_t pathsig;
   uint32_t node;
   uint16_t n_pairs;
-  uint16_t overflow;   // the iteration had more than kMaxPathPairs distinct pairs
-  uint64_t count;      // sampled iterations that took this path (see docs: sampling)
+  uint16_t overflow;  // the iteration had more than kMaxPathPairs distinct pairs
+  uint64_t count;     // sampled iterations that took this path (see docs: sampling)
 };
 
 struct PathPair {
   uint64_t site;
-  uint32_t value;      // PathValue
+  uint32_t value;  // PathValue
   uint32_t reserved;
 };
 

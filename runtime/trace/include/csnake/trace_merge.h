@@ -34,7 +34,7 @@ struct MergedLoop {
   uint64_t parent = 0;  // the first non-zero parent, in file order
   uint64_t invocations = 0, iterations = 0, maxIterations = 0;
   uint64_t openInvocations = 0, openIterations = 0;  // 0 when folded
-  std::map<uint64_t, uint64_t> histogram;  // iterations per invocation (bucket low bound) -> count
+  std::map<uint64_t, uint64_t> histogram;            // iterations per invocation (bucket low bound) -> count
 };
 
 struct MergedPath {
