@@ -41,6 +41,12 @@
 #include <thread>
 #include <vector>
 
+#include "csnake/campaigndb/campaign_db.h"
+#include "csnake/campaigndb/campaign_reader.h"
+#include "csnake/campaigndb/profile_queries.h"
+#include "csnake/campaigndb/run_counts.h"
+#include "csnake/common/site_id.h"
+
 extern char **environ;
 namespace fs = std::filesystem;
 
@@ -221,16 +227,20 @@ int main(int argc, char **argv) {
   campaign(exhaustive, {"--budget", "0", "--no-analysis"}, false);
   std::set<std::string> faults = docFaults;
   {
-    Output o =
-        run({"sqlite3", exhaustive,
-             "SELECT DISTINCT ev.site FROM run_events ev JOIN sites s ON s.id = ev.site JOIN runs r ON r.id = "
-             "ev.run_id JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = 'profile' AND ev.reached > 0 "
-             "AND s.kind IN ('ERROR_RETURN', 'LIBCALL') ORDER BY substr(ev.site, 9) LIMIT " +
-                 std::to_string(distractors)});
-    std::stringstream ss(o.out);
-    std::string id;
-    while (std::getline(ss, id))
-      if (!id.empty()) faults.insert(id);
+    csnake::CampaignDb db(exhaustive, csnake::OpenMode::ReadOnly);
+    std::map<std::string, csnake::SiteInfo> sites = csnake::loadSiteInfos(db);
+    // Distinct error sites reached in a finished profile run, in the order of their ids'
+    // last ten hex digits (a fixed pseudo-random order that does not favour any file).
+    std::set<std::pair<std::string, std::string>> reached;
+    for (const csnake::ProfileFaultReach &r : csnake::profileFaultReaches(db)) {
+      std::string id = csnake::formatSiteId(r.site);
+      auto it = sites.find(id);
+      if (it != sites.end() && (it->second.kind == "ERROR_RETURN" || it->second.kind == "LIBCALL"))
+        reached.insert({id.substr(8), id});
+    }
+    int taken = 0;
+    for (const auto &[order, id] : reached)
+      if (taken++ < distractors) faults.insert(id);
   }
   std::string faultList;
   for (const auto &f : faults) faultList += (faultList.empty() ? "" : ",") + f;
@@ -242,10 +252,11 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "bench_allocation: exhaustive campaign failed\n");
     return 1;
   }
-  int64_t total = std::stoll(run({"sqlite3", exhaustive,
-                                  "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
-                                  "e.kind = 'injection'"})
-                                 .out);
+  int64_t total = 0;
+  {
+    csnake::CampaignDb db(exhaustive, csnake::OpenMode::ReadOnly);
+    total = csnake::countRuns(db, csnake::ExperimentKind::Injection).total;
+  }
   size_t ceiling = recall(csnake, exhaustive, wanted, maxLength);
 
   // 3. Replays.
