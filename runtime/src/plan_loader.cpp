@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "csnake/common/site_id.h"
+
 namespace csnake::rt {
 
 namespace {
@@ -82,24 +84,11 @@ const char *errnoName(int value) {
   return nullptr;
 }
 
+// Plan files spell ids with their "0x" (formatSiteId's form); the digits are parsed as
+// everywhere else.
 bool parseHexId(const std::string &s, uint64_t &out) {
-  if (s.size() < 3 || s.size() > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
-  uint64_t v = 0;
-  for (size_t i = 2; i < s.size(); ++i) {
-    char c = s[i];
-    int d;
-    if (c >= '0' && c <= '9')
-      d = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F')
-      d = c - 'A' + 10;
-    else
-      return false;
-    v = (v << 4) | uint64_t(d);
-  }
-  out = v;
-  return true;
+  if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
+  return csnake::parseSiteId(s, out);
 }
 
 bool parsePlan(const std::string &text, Plan &out, std::string &problem) {
