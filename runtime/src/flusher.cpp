@@ -19,6 +19,9 @@ namespace {
 std::atomic<long> g_lockOwner{0};  // tid holding the flush lock, 0 = free
 std::atomic<bool> g_exiting{false};
 std::atomic<bool> g_flusherRunning{false};
+// Set by the flusher thread's first statement: its thread library (and a sanitizer's
+// thread registry) is done starting it and holds no lock for it any more.
+std::atomic<bool> g_flusherStarted{false};
 constexpr long kPeriodMs = 100;
 
 long tid() { return long(syscall(SYS_gettid)); }
@@ -37,6 +40,7 @@ bool lock(bool fromSignal) {
 void unlock() { g_lockOwner.store(0, std::memory_order_release); }
 
 void *flusherMain(void *) {
+  g_flusherStarted.store(true, std::memory_order_release);
   // Process-directed signals must go to the target's threads, never to this one.
   sigset_t all;
   sigfillset(&all);
@@ -56,6 +60,7 @@ void startThread() {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 64 * 1024);
+  g_flusherStarted.store(false, std::memory_order_relaxed);
   if (pthread_create(&t, &attr, flusherMain, nullptr) == 0) g_flusherRunning.store(true);
   pthread_attr_destroy(&attr);
 }
@@ -65,7 +70,17 @@ void atExit() {
   flushNow(trace::FlushReason::Exit, 0, false);
 }
 
-void forkPrepare() { lock(false); }  // no flush may be half-done in the child's copy
+void forkPrepare() {
+  // A fork right after start-up could copy the flusher thread while it is still being
+  // started, with its thread library's or a sanitizer's internal locks held; the child
+  // would then block forever on its first thread creation or allocation (seen under ASan
+  // in RuntimeFork.ChildWritesItsOwnFile). Wait, briefly and boundedly, until it runs.
+  for (int i = 0; i < 20000 && g_flusherRunning.load() && !g_flusherStarted.load(std::memory_order_acquire); ++i) {
+    timespec ts{0, 50000};
+    nanosleep(&ts, nullptr);
+  }
+  lock(false);  // no flush may be half-done in the child's copy
+}
 void forkParent() { unlock(); }
 void forkChild() {
   config().pid = getpid();
