@@ -16,25 +16,14 @@
 #include "csnake/campaigndb/status_queries.h"
 #include "schema.h"
 #include "sqlite.h"
+#include "temp_dir.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
 
-namespace {
+using csnake::testing::TempDir;
 
-struct TempDir {
-  std::string dir;
-  TempDir() {
-    char t[] = "/tmp/csnake-cdb-XXXXXX";
-    dir = mkdtemp(t);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(dir);
-  }
-  std::string file(const std::string &name) const { return dir + "/" + name; }
-};
+namespace {
 
 std::string bytes(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
@@ -121,7 +110,7 @@ TEST(CampaignDb, NonSqliteFilesAndDirectoriesAreRefused) {
   for (OpenMode mode : {OpenMode::ReadOnly, OpenMode::ReadWrite, OpenMode::Create})
     EXPECT_EQ(openError(text, mode), text + ": not a csnake campaign database (not an SQLite file)");
   EXPECT_EQ(bytes(text), before);
-  EXPECT_EQ(openError(t.dir, OpenMode::ReadOnly), t.dir + ": is a directory, not a campaign database");
+  EXPECT_EQ(openError(t.path.string(), OpenMode::ReadOnly), t.path.string() + ": is a directory, not a campaign database");
   std::string empty = t.file("empty.db");
   std::ofstream(empty).close();
   EXPECT_EQ(openError(empty, OpenMode::ReadOnly), empty + ": not a csnake campaign database");

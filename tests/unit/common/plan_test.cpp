@@ -14,25 +14,16 @@
 #include <limits>
 
 #include "plan_loader.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using csnake::Plan;
 using csnake::PlanError;
 using csnake::trace::PlanMode;
 
-namespace {
+using csnake::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/csnake-plan-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+namespace {
 
 // What the runtime must end up with for a plan the tools read as `p`.
 void expectSameReading(const Plan &p, const csnake::rt::Plan &rt, const std::string &what) {

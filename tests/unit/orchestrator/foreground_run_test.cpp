@@ -1,6 +1,7 @@
 // `csnake exec`'s work (exec/foreground_run.h): a clean trace directory, the plan written
 // and named in the environment, the command's exit status, and setup and launch errors.
 #include "exec/foreground_run.h"
+#include "temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,16 +15,9 @@
 using namespace csnake;
 namespace fs = std::filesystem;
 
-namespace {
+using csnake::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char t[] = "/tmp/csnake-fg-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 std::string readAll(const fs::path &p) {
   std::ifstream in(p);

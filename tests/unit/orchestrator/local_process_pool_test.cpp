@@ -8,20 +8,14 @@
 #include <map>
 
 #include "exec/local_process_pool.h"
+#include "temp_dir.h"
 
 using namespace csnake;
 namespace fs = std::filesystem;
 
-namespace {
+using csnake::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char t[] = "/tmp/csnake-pool-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 std::map<int64_t, RunResult> drain(LocalProcessPool &pool, size_t n) {
   std::map<int64_t, RunResult> out;
