@@ -7,8 +7,10 @@ namespace csnake {
 
 std::vector<InjectionExperimentRow> injectionExperiments(CampaignDb &db) {
   std::vector<InjectionExperimentRow> out;
-  Statement q = db.sql().prepare(
-      "SELECT id, test_id, fault, context, delay_ms, phase FROM experiments WHERE kind = 'injection' ORDER BY id");
+  // Databases older than schema 3 (a read-only open does not migrate them) have no skip.
+  std::string skipColumn = db.schemaVersion() >= 3 ? "skip" : "0";
+  Statement q = db.sql().prepare("SELECT id, test_id, fault, context, delay_ms, mode, errno_name, " + skipColumn +
+                                 ", allocator, phase FROM experiments WHERE kind = 'injection' ORDER BY id");
   while (q.step()) {
     InjectionExperimentRow r;
     r.id = q.getInt(0);
@@ -16,7 +18,11 @@ std::vector<InjectionExperimentRow> injectionExperiments(CampaignDb &db) {
     r.fault = q.getSiteId(2);
     r.context = q.getSiteId(3);
     r.delayMs = static_cast<int>(q.getInt(4));
-    r.phase = q.getText(5);
+    r.mode = q.getText(5);
+    r.errnoName = q.getText(6);
+    r.skip = q.getInt(7);
+    r.allocator = q.getText(8);
+    r.phase = q.getText(9);
     out.push_back(std::move(r));
   }
   return out;

@@ -17,6 +17,7 @@
 #include "allocation/profile_index.h"
 #include "campaign/injection_point.h"
 #include "campaign/progress_reporter.h"
+#include "campaign/injection_point_rounds.h"
 #include "campaign/replay_source.h"
 #include "csnake/campaigndb/campaign_store.h"
 #include "discovery/test_discovery.h"
@@ -255,6 +256,16 @@ int Campaign::run() {
       applyInjectionPoint(store_->database(), p, opts_.injectAt);
       added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
     }
+    // Nothing new from the policy: the budget left tries the error faults it chose at
+    // other points of their runs (campaign/injection_point_rounds.h). Not in a replay:
+    // its source recorded the points its own campaign chose.
+    if (added == 0 && !replay_)
+      for (const ExperimentPlan &p :
+           nextInjectionPointRound(store_->database(), selectedIds, opts_.faultFilter, opts_.injectAt,
+                                   opts_.injectionPoints)) {
+        if (added >= room) break;
+        added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
+      }
     if (added == 0) break;
   }
   RunCounts all = store_->runCounts();

@@ -38,6 +38,9 @@ struct CampaignOptions {
   // Where injections land (--inject-at): skip half of the profile's reaches (steady
   // state) or inject at the first reach (start-up). campaign/injection_point.h.
   InjectAt injectAt = InjectAt::Middle;
+  // Points per (error fault, test) when the policy has nothing new and budget is left
+  // (campaign/injection_point_rounds.h); 1 = only the --inject-at point.
+  int injectionPoints = 8;
   uint64_t seed = 1;
   double runTimeoutSeconds = 60;
   std::vector<int> delaysMs = {100, 500};        // per-iteration delays of delay faults

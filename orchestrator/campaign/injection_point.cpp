@@ -18,6 +18,19 @@ bool parseInjectAt(const std::string &text, InjectAt &out) {
 
 const char *injectAtName(InjectAt at) { return at == InjectAt::First ? "first" : "middle"; }
 
+double injectionPointFraction(InjectAt at, int index) {
+  if (at == InjectAt::First) {
+    if (index == 0) return 0.0;
+    --index;
+  }
+  // Binary van der Corput: index 0 -> 1/2, 1 -> 1/4, 2 -> 3/4, 3 -> 1/8, ...
+  unsigned n = static_cast<unsigned>(index) + 1;
+  double f = 0, scale = 0.5;
+  for (; n; n >>= 1, scale /= 2)
+    if (n & 1u) f += scale;
+  return f;
+}
+
 InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &p, InjectAt at) {
   InjectionPoint out;
   if (at == InjectAt::First || p.kind != ExperimentKind::Injection || !p.fault) return out;

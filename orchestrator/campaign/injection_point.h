@@ -20,6 +20,12 @@
 //
 // Applied centrally by the campaign to every allocator's plans before they are stored,
 // so allocators stay unaware of it; the skip is part of the experiment's identity.
+//
+// Further points (campaign/injection_point_rounds.h): when the policy has nothing new and
+// budget is left, an error fault already tried on a test is tried again at the next point
+// of its sequence. Point k of `middle` is the k-th fraction of 1/2, 1/4, 3/4, 1/8, 5/8,
+// 3/8, 7/8, 1/16, ... (binary van der Corput order: each new point falls in one of the
+// largest gaps left), skip = floor(m * fraction); `first` puts 0 before that sequence.
 #pragma once
 
 #include <cstdint>
@@ -46,5 +52,8 @@ InjectionPoint injectionPoint(CampaignDb &db, const ExperimentPlan &plan, Inject
 
 // Sets plan.skip (injection plans only) and notes it in plan.reason.
 void applyInjectionPoint(CampaignDb &db, ExperimentPlan &plan, InjectAt at);
+
+// The fraction of the reaches skipped at point `index` (0 = the point --inject-at names).
+double injectionPointFraction(InjectAt at, int index);
 
 }  // namespace csnake

@@ -85,6 +85,9 @@ Command addCampaignCommand(CLI::App &root) {
       "middle (default): skip half of the fault's reaches in the profile (fewest over its runs) and inject in "
       "steady state; first: inject at the first reach (usually start-up)")
       ->type_name("POINT");
+  addCount(*app, "--injection-points", o.injectionPoints, 1, 64,
+           "points per error fault and test (default 8): budget the policy leaves unused tries faults it chose "
+           "again at other points of their runs (1/4, 3/4, 1/8, ... of their reaches); 1: only --inject-at's");
   std::string known;
   for (const std::string &name : allocatorNames()) known += (known.empty() ? "" : ", ") + name;
   addChecked(

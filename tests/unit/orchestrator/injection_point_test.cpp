@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "campaign/injection_point.h"
+#include "campaign/injection_point_rounds.h"
 #include "csnake/trace_summary.h"
 
 using namespace csnake;
@@ -175,4 +176,75 @@ TEST_F(InjectionPointTest, DelayFaultsCountLoopInvocationsButKeepTheFirst) {
   EXPECT_EQ(p.skip, 0);
   EXPECT_EQ(p.reason, "delay from the first invocation (threads enter long-lived loops at start-up)");
   EXPECT_EQ(injectionPoint(store->database(), loopPlan(), InjectAt::First).skip, 0);
+}
+
+TEST(InjectionPointFraction, HalvesTheLargestGapsInOrder) {
+  std::vector<double> middle, first;
+  for (int k = 0; k < 8; ++k) middle.push_back(injectionPointFraction(InjectAt::Middle, k));
+  for (int k = 0; k < 4; ++k) first.push_back(injectionPointFraction(InjectAt::First, k));
+  EXPECT_EQ(middle, (std::vector<double>{0.5, 0.25, 0.75, 0.125, 0.625, 0.375, 0.875, 0.0625}));
+  EXPECT_EQ(first, (std::vector<double>{0.0, 0.5, 0.25, 0.75}));
+}
+
+// Further injection points (campaign/injection_point_rounds.h): one new point per tried
+// (test, error fault) and round, delay faults never, only the selected tests and faults.
+TEST_F(InjectionPointTest, RoundsAddTheNextUntriedPointOfEachErrorFault) {
+  profile(test, {reaches(40), reaches(42)});
+  profile(otherTest, {reaches(10)});
+  auto store1 = [&](ExperimentPlan p) {
+    applyInjectionPoint(store->database(), p, InjectAt::Middle);
+    p.allocator = "coverage";
+    ASSERT_TRUE(store->ensureExperiment(p, 3).second);
+  };
+  store1(guardPlan(kLoop));  // skip 20
+  store1(loopPlan());        // a delay: one point only
+  ExperimentPlan other = guardPlan(kLoop);
+  other.testId = otherTest;
+  store1(other);  // skip 5
+
+  std::set<int64_t> both{test, otherTest};
+  std::vector<ExperimentPlan> r1 = nextInjectionPointRound(store->database(), both, {}, InjectAt::Middle, 8);
+  ASSERT_EQ(r1.size(), 2u);
+  EXPECT_EQ(r1[0].testId, test);
+  EXPECT_EQ(r1[0].skip, 10);  // 1/4 of 40
+  EXPECT_EQ(r1[0].fault, kGuard);
+  EXPECT_EQ(r1[0].context, kLoop);
+  EXPECT_EQ(r1[0].mode, "once");
+  EXPECT_EQ(r1[0].phase, "points");
+  EXPECT_EQ(r1[0].allocator, "coverage");
+  EXPECT_EQ(r1[0].reason,
+            "injection point 2 of at most 8 (the policy had nothing new): skip 10 = 1/4 of min 40 reaches over 2 "
+            "profile runs");
+  EXPECT_EQ(r1[1].testId, otherTest);
+  EXPECT_EQ(r1[1].skip, 2);  // floor(10 / 4)
+  for (const ExperimentPlan &p : r1) ASSERT_TRUE(store->ensureExperiment(p, 3).second);
+
+  std::vector<ExperimentPlan> r2 = nextInjectionPointRound(store->database(), both, {}, InjectAt::Middle, 8);
+  ASSERT_EQ(r2.size(), 2u);
+  EXPECT_EQ(r2[0].skip, 30);  // 3/4 of 40
+  EXPECT_EQ(r2[1].skip, 7);
+
+  // Only the selected tests; only the selected fault sites.
+  EXPECT_EQ(nextInjectionPointRound(store->database(), {otherTest}, {}, InjectAt::Middle, 8).size(), 1u);
+  EXPECT_TRUE(nextInjectionPointRound(store->database(), both, {0x77}, InjectAt::Middle, 8).empty());
+  // A cap of 3 points is reached after two rounds; 1 never adds a point.
+  for (const ExperimentPlan &p : r2) ASSERT_TRUE(store->ensureExperiment(p, 3).second);
+  EXPECT_TRUE(nextInjectionPointRound(store->database(), both, {}, InjectAt::Middle, 3).empty());
+  EXPECT_TRUE(nextInjectionPointRound(store->database(), both, {}, InjectAt::Middle, 1).empty());
+}
+
+TEST_F(InjectionPointTest, RoundsEndWhenEveryDistinctSkipWasTried) {
+  profile(test, {reaches(3)});
+  ExperimentPlan p = guardPlan(kLoop);
+  applyInjectionPoint(store->database(), p, InjectAt::Middle);  // skip 1
+  ASSERT_TRUE(store->ensureExperiment(p, 1).second);
+  std::set<int64_t> skips{p.skip};
+  for (int round = 0; round < 10; ++round) {
+    std::vector<ExperimentPlan> r = nextInjectionPointRound(store->database(), {test}, {}, InjectAt::Middle, 64);
+    if (r.empty()) break;
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(skips.insert(r[0].skip).second) << "skip " << r[0].skip << " planned twice";
+    ASSERT_TRUE(store->ensureExperiment(r[0], 1).second);
+  }
+  EXPECT_EQ(skips, (std::set<int64_t>{0, 1, 2}));  // 3 reaches: 3 distinct points
 }

@@ -15,7 +15,9 @@ struct InjectionExperimentRow {
   int64_t id = 0, testId = 0;
   uint64_t fault = 0, context = 0;  // context 0 = any
   int delayMs = 0;
-  std::string phase;
+  std::string mode, errnoName;
+  int64_t skip = 0;
+  std::string allocator, phase;
 };
 
 struct EffectTokenRow {
