@@ -257,13 +257,14 @@ int Campaign::run() {
       added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
     }
     // Nothing new from the policy: the budget left tries the error faults it chose at
-    // other points of their runs (campaign/injection_point_rounds.h). Not in a replay:
-    // its source recorded the points its own campaign chose.
-    if (added == 0 && !replay_)
+    // other points of their runs (campaign/injection_point_rounds.h). A replay takes
+    // only the points its source recorded: it cannot run anything.
+    if (added == 0)
       for (const ExperimentPlan &p :
            nextInjectionPointRound(store_->database(), selectedIds, opts_.faultFilter, opts_.injectAt,
                                    opts_.injectionPoints)) {
         if (added >= room) break;
+        if (replay_ && !replay_->find(byId.at(p.testId).test.id, p, 0)) continue;
         added += store_->ensureExperiment(p, opts_.repeats).second ? 1 : 0;
       }
     if (added == 0) break;

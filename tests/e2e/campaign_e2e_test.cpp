@@ -135,12 +135,24 @@ TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   std::vector<std::string> guard =
       query(db,
             "SELECT e.id, e.mode, e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
-            "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
+            "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%' AND e.phase != 'points'");
   ASSERT_EQ(guard.size(), 1u);
   std::string exp = guard[0].substr(0, guard[0].find('|'));
   // --inject-at middle (default): validate() is reached 5 times per run, so the first 2
   // reaches pass and the third is injected; the plan says so.
   EXPECT_EQ(guard[0], exp + "|once|2");
+  // The policy runs out of new experiments long before 40 runs: the budget left tries the
+  // guard at its other points (1/4, 3/4, 1/8, then 7/8 of 5 reaches; 5/8 and 3/8 repeat
+  // skips already tried), one round at a time, each a new experiment that fired.
+  EXPECT_EQ(query(db,
+                  "SELECT e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE e.kind = 'injection' AND "
+                  "s.kind = 'THROW' AND s.function LIKE '%validate%' ORDER BY e.id"),
+            (std::vector<std::string>{"2", "1", "3", "0", "4"}));
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id JOIN run_receipts c ON "
+                  "c.run_id = r.id WHERE e.phase = 'points' AND e.fault = (SELECT fault FROM experiments WHERE id = " +
+                      exp + ") AND r.state = 'done' AND c.fired = 1"),
+            std::vector<std::string>{"8"});
   EXPECT_EQ(query(db,
                   "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
                   "'profile'"),
@@ -189,8 +201,23 @@ TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
                   "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.kind = "
                   "'profile'"),
             std::vector<std::string>{"2"});
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"),
-            query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND skip = 0"));
+  // The points the policy chose are the first reach; further points (the budget it left)
+  // follow 0 with 1/2, 1/4, ...
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND phase != 'points'"),
+            query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND phase != 'points' AND skip = 0"));
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND phase = 'points' AND skip = 0"),
+            std::vector<std::string>{"0"});
+  // --injection-points 1: the --inject-at point only.
+  std::string single = t.path + "/single.db";
+  r = run({CSNAKE_BIN,          "campaign", "--tests-file", list,     "--db",   single, "--repeats",
+           "1",                 "--profile-repeats",       "2",      "--budget", "40",   "--jobs",
+           "2",                 "--seed",   "7",            "--delays", "1",      "--inject-at",
+           "first",             "--injection-points",      "1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(query(single, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection' AND skip != 0"),
+            std::vector<std::string>{"0"});
+  EXPECT_NE(query(single, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"),
+            std::vector<std::string>{"0"});
   EXPECT_NE(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"), std::vector<std::string>{"0"});
   Result bad = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--inject-at", "last"});
   EXPECT_EQ(bad.status, 2);

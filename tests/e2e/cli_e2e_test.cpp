@@ -42,6 +42,7 @@ std::vector<NumericOption> numericOptions() {
       {"campaign", "--jobs", kInt + "1 to 256", {"0", "257", kPastInt}, {"1", "256"}},
       {"campaign", "--repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
       {"campaign", "--profile-repeats", kInt + "1 to 100", {"0", "101", kPastInt}, {"1", "100"}},
+      {"campaign", "--injection-points", kInt + "1 to 64", {"0", "65", kPastInt}, {"1", "64"}},
       {"campaign", "--seed", kInt + "0 to 18446744073709551615", {"1.5"}, {"0", "18446744073709551615"}},
       {"campaign",
        "--timeout",
