@@ -181,8 +181,10 @@ int main(int argc, char **argv) {
   }
   fs::create_directories(work);
   nlohmann::json cascades = nlohmann::json::parse(std::ifstream(cascadesPath));
-  nlohmann::json sites =
-      nlohmann::json::parse(run({csnake, "sites", build + "/minidfs_tests", "--json"}).out, nullptr, false);
+  // The target's test binary by the bundled targets' convention (<target>_tests), else
+  // any test binary of the build.
+  std::string binary = build + "/" + cascades.value("target", std::string()) + "_tests";
+  nlohmann::json sites = nlohmann::json::parse(run({csnake, "sites", binary, "--json"}).out, nullptr, false);
   if (!sites.is_array()) {
     // Any test binary of the build: the first one the catalogue can read.
     for (const auto &e : fs::directory_iterator(build)) {
