@@ -92,6 +92,24 @@ def check_location(errors, where, loc, kind):
         errors.append("%s: %s:%d is not inside %s" % (where, loc["file"], line, loc["function"]))
 
 
+def check_reproduce(errors, where, step):
+    """The optional "reproduce" object: how tests/e2e/documented_steps_test.cpp injects the
+    step with `csnake exec` when its defaults (first test, first opportunity) do not show it."""
+    how = step.get("reproduce")
+    if how is None:
+        return
+    if not isinstance(how, dict) or set(how) - {"test", "skip", "delay_ms", "why"}:
+        errors.append("%s: reproduce takes test, skip, delay_ms and why" % where)
+        return
+    if "test" in how and how["test"] not in step.get("tests", []):
+        errors.append("%s: reproduce test %s is not one of the step's tests" % (where, how["test"]))
+    for key in ("skip", "delay_ms"):
+        if key in how and (not isinstance(how[key], int) or how[key] < 0):
+            errors.append("%s: reproduce %s must be a non-negative integer" % (where, key))
+    if not how.get("why"):
+        errors.append("%s: reproduce without why" % where)
+
+
 def list_tests(binary):
     out = subprocess.run([binary, "--gtest_list_tests"], check=True, capture_output=True, text=True).stdout
     tests, suite = set(), None
@@ -115,11 +133,14 @@ def main(argv):
     if "--gtest-binary" in argv:
         known_tests = list_tests(argv[argv.index("--gtest-binary") + 1])
     errors = []
-    kinds = {"cycle": 0, "one-way": 0, "impossible-cycle": 0}
+    kinds = {"cycle": 0, "one-way": 0, "impossible-cycle": 0, "bounded-retry": 0}
     if doc.get("target") != "minidfs":
         errors.append("target must be minidfs")
     for cascade in doc["cascades"]:
         cid = cascade["id"]
+        if cascade["type"] not in kinds:
+            errors.append("%s: unknown type %s" % (cid, cascade["type"]))
+            continue
         kinds[cascade["type"]] += 1
         if cascade["type"] == "impossible-cycle" and not cascade.get("condition"):
             errors.append("%s: impossible cycle without condition" % cid)
@@ -137,9 +158,11 @@ def main(argv):
             for t in step.get("tests", []):
                 if known_tests is not None and t not in known_tests:
                     errors.append("%s: unknown test %s" % (where, t))
+            check_reproduce(errors, where, step)
         # Consecutive steps must chain: each step's effect loop is the next step's context.
         steps = cascade["steps"]
-        chain = steps + ([steps[0]] if cascade["type"] != "one-way" else [])
+        closes = cascade["type"] in ("cycle", "impossible-cycle")
+        chain = steps + ([steps[0]] if closes else [])
         for a, b in zip(chain, chain[1:]):
             ctx = b["cause"].get("context", b["cause"]) if b["cause"]["kind"] != "LOOP" else b["cause"]
             eff = a["effect"]["loop"]
