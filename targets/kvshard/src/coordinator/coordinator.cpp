@@ -178,4 +178,16 @@ bool Coordinator::nodeAlive(const std::string &id) const {
   return n != nullptr && n->alive;
 }
 
+bool Coordinator::requestMove(uint32_t shard, const std::string &target) {
+  std::lock_guard<std::mutex> lk(registry_.mu);
+  ShardRoute r = placement_.route(shard);
+  NodeInfo *owner = registry_.findLocked(r.owner.id);
+  NodeInfo *to = registry_.findLocked(target);
+  if (owner == nullptr || to == nullptr || !owner->alive || !to->alive || owner == to) return false;
+  if (registry_.pending_moves.count(shard) != 0) return false;
+  owner->commands.push_back(NodeCommand{CommandType::kHandoff, shard, to->addr});
+  registry_.pending_moves[shard] = target;
+  return true;
+}
+
 }  // namespace kvshard

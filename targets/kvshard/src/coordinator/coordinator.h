@@ -32,6 +32,9 @@ class Coordinator {
   StatsMap stats() const;
   PlacementMap placement() const { return placement_.snapshot(); }
   bool nodeAlive(const std::string &id) const;
+  // Operator request: move `shard` to node `target` (queued like a rebalance move: a
+  // HANDOFF for the current owner at its next renewal). False if not possible now.
+  bool requestMove(uint32_t shard, const std::string &target);
 
  private:
   std::string onRegisterNode(Decoder &d);
