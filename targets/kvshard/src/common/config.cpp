@@ -28,7 +28,8 @@ Config Config::forTests() {
   Config c;
   c.coord_handler_threads = 2;
   c.node_handler_threads = 4;
-  c.call_queue_capacity = 64;
+  c.coord_queue_capacity = 64;
+  c.node_queue_capacity = 64;
   c.rpc_timeout = Millis(300);
   c.connect_timeout = Millis(300);
   c.lease_duration = Millis(300);

@@ -31,7 +31,8 @@ struct Config {
   // --- RPC ---------------------------------------------------------------------------
   int coord_handler_threads = 4;    // coordinator handler pool (GetMap and RenewLease share it)
   int node_handler_threads = 8;     // storage node handler pool
-  int call_queue_capacity = 256;    // queued calls beyond this are answered OVERLOADED
+  int coord_queue_capacity = 256;   // coordinator calls queued beyond this: OVERLOADED
+  int node_queue_capacity = 256;    // storage node calls queued beyond this: OVERLOADED
   Millis rpc_timeout{1000};         // SO_RCVTIMEO of a client channel
   Millis connect_timeout{1000};
   int max_frame_bytes = 8 << 20;    // larger length prefixes are malformed
@@ -77,7 +78,8 @@ template <class Visitor>
 void Config::visit(Visitor &&v) {
   v("coord_handler_threads", coord_handler_threads);
   v("node_handler_threads", node_handler_threads);
-  v("call_queue_capacity", call_queue_capacity);
+  v("coord_queue_capacity", coord_queue_capacity);
+  v("node_queue_capacity", node_queue_capacity);
   v("rpc_timeout", rpc_timeout);
   v("connect_timeout", connect_timeout);
   v("max_frame_bytes", max_frame_bytes);

@@ -12,7 +12,7 @@ RpcServerOptions serverOptions(const Config &cfg) {
   RpcServerOptions o;
   o.node = "coord";
   o.handler_threads = cfg.coord_handler_threads;
-  o.queue_capacity = static_cast<size_t>(cfg.call_queue_capacity);
+  o.queue_capacity = static_cast<size_t>(cfg.coord_queue_capacity);
   o.max_frame_bytes = static_cast<size_t>(cfg.max_frame_bytes);
   return o;
 }

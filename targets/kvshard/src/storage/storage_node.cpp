@@ -12,7 +12,7 @@ RpcServerOptions nodeServerOptions(const Config &cfg, const std::string &id) {
   RpcServerOptions o;
   o.node = id;
   o.handler_threads = cfg.node_handler_threads;
-  o.queue_capacity = static_cast<size_t>(cfg.call_queue_capacity);
+  o.queue_capacity = static_cast<size_t>(cfg.node_queue_capacity);
   o.max_frame_bytes = static_cast<size_t>(cfg.max_frame_bytes);
   return o;
 }
