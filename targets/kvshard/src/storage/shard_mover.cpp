@@ -24,14 +24,20 @@ Status ShardMover::stream(uint32_t shard, const NodeAddress &target) {
     KV_LOG(kWarn) << "handoff of shard " << shard << " to " << target.id << " failed: " << st.toString();
     return st;
   }
-  if (done.owner_is_target) {
-    ShardReadyRequest ready{shard, done.epoch};
-    Status rs = channel->call(Method::kShardReady, ready.encode(), nullptr);
-    if (!rs.ok()) {
-      KV_LOG(kInfo) << "ShardReady to " << target.id << ": " << rs.toString();
-    }
-    store_.markLeaving(shard, target, done.epoch);
+  if (!done.owner_is_target) {
+    // The placement moved on while this node streamed (it was expired meanwhile and the
+    // shard went elsewhere): keep the data; the HANDOFF to the shard's current owner
+    // arrives with the next lease renewal.
+    ++superseded_;
+    KV_LOG(kInfo) << "handoff of shard " << shard << " to " << target.id << " superseded";
+    return Status::OK();
   }
+  ShardReadyRequest ready{shard, done.epoch};
+  Status rs = channel->call(Method::kShardReady, ready.encode(), nullptr);
+  if (!rs.ok()) {
+    KV_LOG(kInfo) << "ShardReady to " << target.id << ": " << rs.toString();
+  }
+  store_.markLeaving(shard, target, done.epoch);
   try {
     store_.drop(shard);
   } catch (const KvError &e) {

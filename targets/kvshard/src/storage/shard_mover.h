@@ -26,6 +26,7 @@ class ShardMover {
   uint64_t handoffsStarted() const { return started_; }
   uint64_t handoffsCompleted() const { return completed_; }
   uint64_t handoffFailures() const { return failed_; }
+  uint64_t handoffsSuperseded() const { return superseded_; }
   uint64_t batchesSent() const { return batches_; }
   uint64_t batchRetransmits() const { return retransmits_; }
 
@@ -40,7 +41,7 @@ class ShardMover {
   RpcChannel &coordinator_;
   ChannelPool &peers_;
   std::atomic<int> corrupt_pending_{0};
-  std::atomic<uint64_t> started_{0}, completed_{0}, failed_{0}, batches_{0}, retransmits_{0};
+  std::atomic<uint64_t> started_{0}, completed_{0}, failed_{0}, superseded_{0}, batches_{0}, retransmits_{0};
 };
 
 }  // namespace kvshard

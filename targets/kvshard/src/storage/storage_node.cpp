@@ -214,6 +214,7 @@ StatsMap StorageNode::stats() const {
   s["handoffs_started"] = mover_.handoffsStarted();
   s["handoffs_completed"] = mover_.handoffsCompleted();
   s["handoff_failures"] = mover_.handoffFailures();
+  s["handoffs_superseded"] = mover_.handoffsSuperseded();
   s["batches_sent"] = mover_.batchesSent();
   s["batch_retransmits"] = mover_.batchRetransmits();
   s["control_rounds"] = control_.rounds();
