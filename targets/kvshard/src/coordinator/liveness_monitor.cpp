@@ -41,7 +41,13 @@ void LivenessMonitor::expireNodeLocked(NodeInfo &node) {
   ++node.expirations;
   ++expirations_;
   KV_LOG(kInfo) << "lease of " << node.addr.id << " expired";
-  // Rebalance moves out of the expired node will never be reported done.
+  cancelMovesOfLocked(node);
+  reassignShardsOfLocked(node);
+}
+
+// Rebalance moves out of an expired node will never be reported done.
+void LivenessMonitor::cancelMovesOfLocked(NodeInfo &node) {
+  node.commands.clear();
   for (auto it = registry_.pending_moves.begin(); it != registry_.pending_moves.end();) {
     if (placement_.route(it->first).owner.id == node.addr.id) {
       it = registry_.pending_moves.erase(it);
@@ -49,8 +55,6 @@ void LivenessMonitor::expireNodeLocked(NodeInfo &node) {
       ++it;
     }
   }
-  node.commands.clear();
-  reassignShardsOfLocked(node);
 }
 
 // Every shard of the expired node goes to the least-loaded live node, with a new epoch.

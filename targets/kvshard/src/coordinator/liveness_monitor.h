@@ -30,6 +30,7 @@ class LivenessMonitor {
  private:
   void run();
   void expireNodeLocked(NodeInfo &node);
+  void cancelMovesOfLocked(NodeInfo &node);
   void reassignShardsOfLocked(NodeInfo &node);
 
   const Config cfg_;

@@ -28,16 +28,10 @@ void Rebalancer::run() {
 // busiest shard to the least-loaded node, at most max_moves_per_round moves per round.
 int Rebalancer::rebalanceRound() {
   std::lock_guard<std::mutex> lk(registry_.mu);
-  auto &nodes = registry_.nodesLocked();
-  uint64_t total = 0;
   int live = 0;
-  for (const auto &kv : nodes) {
-    if (!kv.second.alive) continue;
-    total += kv.second.load;
-    ++live;
-  }
+  double average = averageLiveLoadLocked(&live);
   if (live < 2) return 0;
-  double average = static_cast<double>(total) / live;
+  auto &nodes = registry_.nodesLocked();
   int moves = 0;
   for (auto &entry : nodes) {
     NodeInfo &node = entry.second;
@@ -48,6 +42,17 @@ int Rebalancer::rebalanceRound() {
     }
   }
   return moves;
+}
+
+double Rebalancer::averageLiveLoadLocked(int *live) const {
+  uint64_t total = 0;
+  *live = 0;
+  for (const auto &kv : registry_.nodesLocked()) {
+    if (!kv.second.alive) continue;
+    total += kv.second.load;
+    ++*live;
+  }
+  return *live == 0 ? 0.0 : static_cast<double>(total) / *live;
 }
 
 bool Rebalancer::queueMoveLocked(NodeInfo &hot) {

@@ -26,6 +26,7 @@ class Rebalancer {
 
  private:
   void run();
+  double averageLiveLoadLocked(int *live) const;
   bool queueMoveLocked(NodeInfo &hot);
 
   const Config cfg_;

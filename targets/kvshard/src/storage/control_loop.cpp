@@ -97,15 +97,20 @@ bool ControlLoop::renewLeaseWithRetry(RenewLeaseResponse *resp) {
 // Shards the coordinator places here are (re)adopted; shards named by a HANDOFF stop
 // being served before any streaming starts.
 void ControlLoop::applyAssignments(const RenewLeaseResponse &resp) {
+  std::set<uint32_t> leaving = stopServingHandedOff(resp.commands);
+  for (const ShardAssignment &a : resp.owned) {
+    if (leaving.count(a.shard) == 0) node_.store().adopt(a.shard, a.epoch);
+  }
+}
+
+std::set<uint32_t> ControlLoop::stopServingHandedOff(const std::vector<NodeCommand> &commands) {
   std::set<uint32_t> leaving;
-  for (const NodeCommand &c : resp.commands) {
+  for (const NodeCommand &c : commands) {
     if (c.type != CommandType::kHandoff) continue;
     leaving.insert(c.shard);
     node_.store().markLeaving(c.shard, c.target, 0);
   }
-  for (const ShardAssignment &a : resp.owned) {
-    if (leaving.count(a.shard) == 0) node_.store().adopt(a.shard, a.epoch);
-  }
+  return leaving;
 }
 
 // Command loop, inline on the control thread: a HANDOFF streams the whole shard before

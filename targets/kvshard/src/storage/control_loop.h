@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -42,6 +43,7 @@ class ControlLoop {
   void waitWhilePaused();
   bool renewLeaseWithRetry(RenewLeaseResponse *resp);
   void applyAssignments(const RenewLeaseResponse &resp);
+  std::set<uint32_t> stopServingHandedOff(const std::vector<NodeCommand> &commands);
   void executeCommands(const std::vector<NodeCommand> &commands);
 
   const Config cfg_;
