@@ -80,8 +80,8 @@ class TimeoutTest : public ClusterTest {
     Config c = cluster_->config();
     c.rpc_timeout = Millis(60);
     c.retry_backoff = backoff;
-    c.retry_base_backoff = Millis(40);
-    c.retry_max_backoff = Millis(200);
+    c.retry_base_backoff = Millis(100);
+    c.retry_max_backoff = Millis(400);
     c.max_attempts = 4;
     c.route_refresh = RouteRefresh::kLazy;
     return c;
@@ -103,7 +103,7 @@ TEST_F(TimeoutTest, BackoffNoneResendsAtOnceWhileTheNodeStillWorks) {
   ClientMetrics m = c->metrics();
   EXPECT_EQ(m.attempts, 4u);
   EXPECT_EQ(m.timeouts, 4u);
-  EXPECT_LT(took, Millis(600));
+  EXPECT_LT(took, Millis(900));  // exponential backoff alone would add 700 ms
   // Every resend reached a handler: the node did the work four times.
   EXPECT_TRUE(KvCluster::waitFor([&] { return nodeStat(owner, "requests") >= before + 4; }, Millis(3000)));
   cluster_->setNodeHandlerDelay(owner, Millis(0));
@@ -121,8 +121,8 @@ TEST_F(TimeoutTest, ExponentialBackoffSpacesTheAttempts) {
   Millis took = since(t0);
   EXPECT_EQ(st.code(), Code::kTimeout);
   EXPECT_EQ(c->metrics().attempts, 4u);
-  // 4 timeouts of 60 ms plus backoffs of 40 + 80 + 160 ms.
-  EXPECT_GE(took, Millis(4 * 60 + 280 - 20));
+  // 4 timeouts of 60 ms plus backoffs of 100 + 200 + 400 ms.
+  EXPECT_GE(took, Millis(4 * 60 + 700 - 20));
   cluster_->setNodeHandlerDelay(owner, Millis(0));
 }
 
@@ -134,7 +134,7 @@ TEST_F(TimeoutTest, RecoversOnceTheNodeIsFastAgain) {
   ASSERT_TRUE(c->refreshRoutes().ok());
   cluster_->setNodeHandlerDelay(owner, Millis(100));
   std::thread heal([&] {
-    std::this_thread::sleep_for(Millis(120));
+    std::this_thread::sleep_for(Millis(150));
     cluster_->setNodeHandlerDelay(owner, Millis(0));
   });
   Status st = c->put(key, valueFor(key));

@@ -188,3 +188,59 @@ TEST_F(ClusterTest, NewerWritesWinOverStreamedOldData) {
 
 }  // namespace
 }  // namespace kvshard
+
+namespace kvshard {
+namespace {
+
+using testing::ClusterTest;
+
+// C1 end to end: the returning node's handoffs (inline on its control thread) outlast its
+// lease, so it is expired a second time while streaming; the data still arrives.
+TEST_F(ClusterTest, LongHandoffOnReturnDelaysRenewalUntilTheNodeExpiresAgain) {
+  startCluster(3);
+  int slow = 1;
+  std::vector<uint32_t> shards = shardsPlacedOn(slow);
+  std::vector<std::string> keys = fillShards(shards, 20);  // 2 batches per shard
+  cluster_->pauseNode(slow);
+  ASSERT_TRUE(KvCluster::waitFor([&] { return shardsPlacedOn(slow).empty(); }, Millis(3000)));
+  uint64_t expirations = coordStat("expirations");
+  cluster_->node(slow).mover().setBatchDelay(Millis(60));  // >= 5 shards x 2 x 60 ms > lease
+  cluster_->resumeNode(slow);
+  ASSERT_TRUE(KvCluster::waitFor([&] { return nodeStat(slow, "handoffs_completed") >= shards.size(); },
+                                 Millis(4000)));
+  EXPECT_GT(coordStat("expirations"), expirations);  // expired again while streaming
+  EXPECT_GE(coordStat("readmissions"), 1u);
+  ASSERT_TRUE(KvCluster::waitFor([&] { return cluster_->coordinator().nodeAlive(cluster_->nodeId(slow)); },
+                                 Millis(2000)));
+  ASSERT_TRUE(cluster_->waitUntilServing(Millis(3000)));
+  expectAllReadable(keys);
+}
+
+// C2's coupling: GetMap and RenewLease share the coordinator's handler pool, so a burst
+// of slow map fetches delays lease renewals until leases expire.
+TEST_F(ClusterTest, GetMapBurstDelaysRenewalsUntilLeasesExpire) {
+  startCluster(3);
+  cluster_->coordinator().setGetMapDelay(Millis(150));
+  Config cc = cluster_->config();
+  cc.rpc_timeout = Millis(5000);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> refreshers;
+  for (int i = 0; i < 8; ++i) {
+    refreshers.emplace_back([&] {
+      std::unique_ptr<KvClient> c = cluster_->newClient(cc);
+      while (!stop) c->refreshRoutes();
+    });
+  }
+  bool expired = KvCluster::waitFor([&] { return coordStat("expirations") >= 1; }, Millis(4000));
+  cluster_->coordinator().setGetMapDelay(Millis(0));
+  stop = true;
+  for (std::thread &t : refreshers) t.join();
+  EXPECT_TRUE(expired);
+  // Once the burst is over every node renews again and the shards are served.
+  ASSERT_TRUE(KvCluster::waitFor([&] { return coordStat("live_nodes") == 3; }, Millis(3000)));
+  ASSERT_TRUE(cluster_->waitUntilServing(Millis(3000)));
+  ASSERT_TRUE(client_->put("after-burst", "v").ok());
+}
+
+}  // namespace
+}  // namespace kvshard

@@ -1,6 +1,7 @@
 #include "coordinator/coordinator.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "common/log.h"
 
@@ -120,6 +121,8 @@ std::string Coordinator::onRenewLease(Decoder &d) {
 std::string Coordinator::onGetMap(Decoder &d) {
   d.expectEnd();
   ++get_maps_;
+  int64_t delay = get_map_delay_ms_;
+  if (delay > 0) std::this_thread::sleep_for(Millis(delay));
   return placement_.snapshot().encode();
 }
 

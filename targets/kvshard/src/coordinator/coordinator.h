@@ -35,6 +35,8 @@ class Coordinator {
   // Operator request: move `shard` to node `target` (queued like a rebalance move: a
   // HANDOFF for the current owner at its next renewal). False if not possible now.
   bool requestMove(uint32_t shard, const std::string &target);
+  // Makes every GetMap take at least `d` of a handler thread (a huge placement table).
+  void setGetMapDelay(Millis d) { get_map_delay_ms_ = d.count(); }
 
  private:
   std::string onRegisterNode(Decoder &d);
@@ -53,6 +55,7 @@ class Coordinator {
   Rebalancer rebalancer_;
   RpcServer server_;
   bool started_ = false;
+  std::atomic<int64_t> get_map_delay_ms_{0};
   std::atomic<uint64_t> registrations_{0}, renewals_{0}, readmissions_{0}, get_maps_{0}, handoffs_done_{0};
 };
 

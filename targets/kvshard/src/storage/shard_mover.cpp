@@ -1,6 +1,7 @@
 #include "storage/shard_mover.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "common/log.h"
 
@@ -61,6 +62,8 @@ Status ShardMover::sendShardBatches(uint32_t shard, uint64_t epoch, RpcChannel &
     req.entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(offset),
                        entries.begin() + static_cast<std::ptrdiff_t>(end));
     req.checksum = req.computeChecksum();
+    int64_t delay = batch_delay_ms_;
+    if (delay > 0) std::this_thread::sleep_for(Millis(delay));
     Status st = sendBatchWithRetransmit(target, req);
     if (!st.ok()) return st;
     ++batches_;

@@ -22,6 +22,8 @@ class ShardMover {
 
   // Damages the checksum of the next `n` batches put on the wire (a flaky link).
   void corruptNextBatches(int n) { corrupt_pending_ = n; }
+  // Adds a pause before every batch (a slow or congested link to the target).
+  void setBatchDelay(Millis d) { batch_delay_ms_ = d.count(); }
 
   uint64_t handoffsStarted() const { return started_; }
   uint64_t handoffsCompleted() const { return completed_; }
@@ -41,6 +43,7 @@ class ShardMover {
   RpcChannel &coordinator_;
   ChannelPool &peers_;
   std::atomic<int> corrupt_pending_{0};
+  std::atomic<int64_t> batch_delay_ms_{0};
   std::atomic<uint64_t> started_{0}, completed_{0}, failed_{0}, superseded_{0}, batches_{0}, retransmits_{0};
 };
 
