@@ -170,7 +170,7 @@ TEST_F(ClusterTest, FullNodeQueueAnswersOverloaded) {
   cfg.node_queue_capacity = 1;
   startCluster(2, cfg);
   int owner = cluster_->ownerOf(6);
-  cluster_->setNodeHandlerDelay(owner, Millis(100));
+  cluster_->setNodeHandlerDelay(owner, Millis(300));
   Config cc = cfg;
   cc.rpc_timeout = Millis(2000);
   cc.max_attempts = 1;
@@ -202,19 +202,23 @@ TEST_F(ClusterTest, OverloadedClientRetriesWithBackoffAndSucceeds) {
   startCluster(2, cfg);
   int owner = cluster_->ownerOf(6);
   cluster_->setNodeHandlerDelay(owner, Millis(30));
-  std::atomic<int> failures{0};
+  Config cc = cfg;
+  cc.max_attempts = 20;  // 12 puts of 30 ms through one handler: room for every client
+  std::atomic<int> failures{0}, overloaded{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
-      std::unique_ptr<KvClient> c = cluster_->newClient();
+      std::unique_ptr<KvClient> c = cluster_->newClient(cc);
       for (int j = 0; j < 3; ++j) {
         if (!c->put(keyInShard(6, i * 3 + j), "v").ok()) ++failures;
       }
+      overloaded += static_cast<int>(c->metrics().overloaded);
     });
   }
   for (std::thread &t : threads) t.join();
   cluster_->setNodeHandlerDelay(owner, Millis(0));
   EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(nodeStat(owner, "rpc_overloaded"), static_cast<uint64_t>(overloaded.load()));
 }
 
 }  // namespace
