@@ -13,8 +13,11 @@ std::vector<Target> bundledTargets() {
       // §8), fixed by further injection points. 3 until CI runs confirm 4/4 is stable
       // (Testing/Temporary/LastTest.log has the [ground truth] lines).
       {"minidfs", MINIDFS_CASCADES_JSON, MINIDFS_BUILD, "minidfs_tests", 3},
-      // kvshard: the validation target (issue 13), 3 documented cycles.
-      {"kvshard", KVSHARD_CASCADES_JSON, KVSHARD_BUILD, "kvshard_tests", 0},
+      // kvshard: the validation target (issue 13), 3 documented cycles. First run
+      // (2026-12-02): 2/3; lease-expiry-handoff-storm is missed because its delay loop
+      // (the handoff batch loop) is not a delay candidate: it sleeps on one branch
+      // (targets/kvshard/CASCADES.md).
+      {"kvshard", KVSHARD_CASCADES_JSON, KVSHARD_BUILD, "kvshard_tests", 2},
   };
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Checks that every location in cascades.json still points at the construct it names.
+"""Checks that every location in a bundled target's cascades.json still points at the
+construct it names, and that the ground truth has the shape csnake is judged on.
 
 For each cause and effect: the file exists, the line lies inside the named function
 (found by its definition and brace matching), and the line holds the expected construct
 (a loop statement for LOOP and effect loops, an `if` for ERROR_RETURN, an `if` guarding a
 throw or a throw for THROW, the libc call for LIBCALL). With --gtest-binary, also checks
-that every listed test exists. Exit status 1 on any mismatch.
+that every listed test exists. The target is the file's "target" (its C++ namespace and
+its directory under targets/). Exit status 1 on any mismatch.
 
-usage: check_cascades.py CASCADES_JSON [--gtest-binary PATH]
+usage: check_cascades.py CASCADES_JSON [--gtest-binary PATH] [--allow-missing]
 """
 import json
 import os
@@ -15,14 +17,16 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+# What a target's ground truth must hold at least (issue 13: kinds of steps, traps).
+REQUIRED = {"cycle": 3, "one-way": 2, "impossible-cycle": 1}
 LIBCALLS = ("send", "recv", "read", "write", "pread", "pwrite", "connect", "accept", "accept4",
             "open", "fsync", "poll", "close", "rename")
 
 
-def function_ranges(lines, qualname):
+def function_ranges(lines, qualname, namespace):
     """Line ranges (1-based, inclusive) of the bodies of `qualname` in `lines`."""
-    parts = [p for p in qualname.split("::") if p != "minidfs"]
+    parts = [p for p in qualname.split("::") if p != namespace]
     method = parts[-1]
     cls = parts[-2] if len(parts) > 1 else None
     starts = []
@@ -74,7 +78,7 @@ def check_construct(kind, text, following, injection):
     return False
 
 
-def check_location(errors, where, loc, kind):
+def check_location(errors, where, loc, kind, namespace):
     path = os.path.join(ROOT, loc["file"])
     if not os.path.isfile(path):
         errors.append("%s: no such file %s" % (where, loc["file"]))
@@ -88,7 +92,7 @@ def check_location(errors, where, loc, kind):
     text = lines[line - 1]
     if not check_construct(kind, text, lines[line:], loc.get("injection", "")):
         errors.append("%s: %s:%d is not a %s site: %r" % (where, loc["file"], line, kind, text.strip()))
-    if not any(a <= line <= b for a, b in function_ranges(lines, loc["function"])):
+    if not any(a <= line <= b for a, b in function_ranges(lines, loc["function"], namespace)):
         errors.append("%s: %s:%d is not inside %s" % (where, loc["file"], line, loc["function"]))
 
 
@@ -134,8 +138,9 @@ def main(argv):
         known_tests = list_tests(argv[argv.index("--gtest-binary") + 1])
     errors = []
     kinds = {"cycle": 0, "one-way": 0, "impossible-cycle": 0, "bounded-retry": 0}
-    if doc.get("target") != "minidfs":
-        errors.append("target must be minidfs")
+    target = doc.get("target", "")
+    if not target or os.path.dirname(os.path.abspath(argv[1])) != os.path.join(ROOT, "targets", target):
+        errors.append("target %r does not name the directory of %s" % (target, argv[1]))
     for cascade in doc["cascades"]:
         cid = cascade["id"]
         if cascade["type"] not in kinds:
@@ -147,10 +152,10 @@ def main(argv):
         for n, step in enumerate(cascade["steps"]):
             where = "%s step %d" % (cid, n + 1)
             cause = step["cause"]
-            check_location(errors, where + " cause", cause, cause["kind"])
+            check_location(errors, where + " cause", cause, cause["kind"], target)
             if "context" in cause:
-                check_location(errors, where + " context", cause["context"], "LOOP")
-            check_location(errors, where + " effect", step["effect"]["loop"], "LOOP")
+                check_location(errors, where + " context", cause["context"], "LOOP", target)
+            check_location(errors, where + " effect", step["effect"]["loop"], "LOOP", target)
             if step["effect"]["type"] not in ("E", "S+"):
                 errors.append("%s: effect type %s" % (where, step["effect"]["type"]))
             if not step.get("tests"):
@@ -169,8 +174,11 @@ def main(argv):
             if (ctx["file"], ctx["line"]) != (eff["file"], eff["line"]):
                 errors.append("%s: effect loop %s:%d does not feed the next fault's loop %s:%d"
                               % (cid, eff["file"], eff["line"], ctx["file"], ctx["line"]))
-    if kinds["cycle"] < 3 or kinds["one-way"] < 2 or kinds["impossible-cycle"] < 1:
-        errors.append("need >= 3 cycles, >= 2 one-way, >= 1 impossible cycle: %s" % kinds)
+    missing = {k: n for k, n in REQUIRED.items() if kinds[k] < n}
+    if missing and "--allow-missing" not in argv:
+        errors.append("need at least %s; has %s" % (REQUIRED, kinds))
+    elif missing:
+        print("NOTE: fewer than required (allowed by --allow-missing): %s" % missing)
     for e in errors:
         print("ERROR:", e)
     print("%d cascades checked, %d errors" % (len(doc["cascades"]), len(errors)))
