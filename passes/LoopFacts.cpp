@@ -63,13 +63,12 @@ static bool definedHere(const Function *F) {
   return F && !F->isDeclaration() && !F->hasAvailableExternallyLinkage();
 }
 
-void LoopFacts::addCall(const CallBase &CB, uint64_t &Size, bool &IO, bool &Sleeps) {
+bool LoopFacts::addCall(const CallBase &CB, uint64_t &Size, bool &IO) {
   const Function *Callee = CB.getCalledFunction();
   if (!Callee || Callee->isIntrinsic())
-    return;
+    return false;
   StringRef N = Callee->getName();
-  if (isSleepName(N))
-    Sleeps = true;
+  bool Sleeps = isSleepName(N);
   if (definedHere(Callee)) {
     const Summary &S = summary(Callee);
     Size = std::min<uint64_t>(Size + S.Size, Opts.MaxLoopSize);
@@ -78,6 +77,7 @@ void LoopFacts::addCall(const CallBase &CB, uint64_t &Size, bool &IO, bool &Slee
   } else if (Callee->isDeclaration() && isIOName(N)) {
     IO = true;
   }
+  return Sleeps;
 }
 
 const LoopFacts::Summary &LoopFacts::summary(const Function *F) {
@@ -86,17 +86,32 @@ const LoopFacts::Summary &LoopFacts::summary(const Function *F) {
     return S; // cycle: the in-progress part counts as what is known so far
   S.InProgress = true;
   uint64_t Size = 0;
-  bool IO = false, Sleeps = false;
-  for (const BasicBlock &BB : *F)
+  bool IO = false;
+  SmallVector<const BasicBlock *, 4> SleepBlocks, Returns;
+  for (const BasicBlock &BB : *F) {
+    if (isa<ReturnInst>(BB.getTerminator()))
+      Returns.push_back(&BB);
     for (const Instruction &I : BB) {
       if (!countable(I))
         continue;
       ++Size;
       if (auto *CB = dyn_cast<CallBase>(&I))
-        addCall(*CB, Size, IO, Sleeps);
+        if (addCall(*CB, Size, IO))
+          SleepBlocks.push_back(&BB);
       if (Size >= Opts.MaxLoopSize)
         break;
     }
+  }
+  // Sleeps on every path to a return: some sleeping block dominates all returns.
+  bool Sleeps = false;
+  if (!SleepBlocks.empty() && !Returns.empty()) {
+    DominatorTree DT(const_cast<Function &>(*F));
+    for (const BasicBlock *B : SleepBlocks)
+      if (llvm::all_of(Returns, [&](const BasicBlock *R) { return DT.dominates(B, R); })) {
+        Sleeps = true;
+        break;
+      }
+  }
   Summary &S2 = Memo[F]; // the map may have grown
   S2.Size = std::min<uint64_t>(Size, Opts.MaxLoopSize);
   S2.IO = IO;
@@ -106,16 +121,20 @@ const LoopFacts::Summary &LoopFacts::summary(const Function *F) {
   return S2;
 }
 
-LoopFacts::Facts LoopFacts::loopFacts(const Loop &L, bool ConstTrip) {
+LoopFacts::Facts LoopFacts::loopFacts(const Loop &L, bool ConstTrip, const DominatorTree &DT) {
   uint64_t Size = 0;
   bool IO = false, Sleeps = false;
+  SmallVector<BasicBlock *, 4> Latches;
+  L.getLoopLatches(Latches);
   for (const BasicBlock *BB : L.blocks())
     for (const Instruction &I : *BB) {
       if (!countable(I))
         continue;
       ++Size;
       if (auto *CB = dyn_cast<CallBase>(&I))
-        addCall(*CB, Size, IO, Sleeps);
+        if (addCall(*CB, Size, IO) && !Latches.empty() &&
+            llvm::all_of(Latches, [&](const BasicBlock *Latch) { return DT.dominates(BB, Latch); }))
+          Sleeps = true; // every iteration sleeps: a timer
     }
   Facts Fa;
   Fa.Size = (uint32_t)std::min<uint64_t>(Size, UINT32_MAX);

@@ -7,6 +7,12 @@
 // function, because pipeline-start IR keeps induction variables in allocas).
 // Callee summaries are computed on the IR before any instrumentation.
 //
+// SLEEPS marks a timer: a loop that sleeps on *every* iteration (a sleeping call in a
+// block that dominates every latch; a call sleeps when the callee, defined in the
+// module, sleeps on every path to its returns). A loop that sleeps on one branch only
+// (a backoff after a failure, a throttle, a test's slowness knob) is paced by its work,
+// not by a clock, and stays a delay candidate.
+//
 // Instruction counting ignores what mem2reg/SROA would delete: debug and lifetime
 // intrinsics, allocas, no-op casts, loads/stores of local allocas, and control glue
 // (unconditional branches, switches on clang's cleanup slots). The count is thus the
@@ -24,6 +30,7 @@
 namespace llvm {
 class BasicBlock;
 class CallBase;
+class DominatorTree;
 class Function;
 class Instruction;
 class Loop;
@@ -42,8 +49,8 @@ public:
     uint32_t Size = 0;
     uint32_t Flags = 0; // CSNAKE_FLAG_LOOP_*
   };
-  /// Facts of \p L; \p ConstTrip from constTripHeaders().
-  Facts loopFacts(const llvm::Loop &L, bool ConstTrip);
+  /// Facts of \p L; \p ConstTrip from constTripHeaders(), \p DT of L's function.
+  Facts loopFacts(const llvm::Loop &L, bool ConstTrip, const llvm::DominatorTree &DT);
 
   /// Headers of the loops of \p F with a small constant trip count.
   static llvm::DenseSet<const llvm::BasicBlock *> constTripHeaders(llvm::Function &F,
@@ -53,10 +60,12 @@ public:
 private:
   struct Summary {
     uint64_t Size = 0;
+    // Sleeps: on every path from the entry to a return.
     bool IO = false, Sleeps = false, Done = false, InProgress = false;
   };
   const Summary &summary(const llvm::Function *F);
-  void addCall(const llvm::CallBase &CB, uint64_t &Size, bool &IO, bool &Sleeps);
+  /// Adds the call's size and IO; returns whether the call sleeps (every time).
+  bool addCall(const llvm::CallBase &CB, uint64_t &Size, bool &IO);
 
   const PassOptions &Opts;
   llvm::DenseMap<const llvm::Function *, Summary> Memo;

@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
@@ -121,6 +122,7 @@ static bool isCandidateBranch(const BranchInst &BI) {
 void SiteDiscovery::discoverFunction(Function &F, const std::string &RelFile,
                                      std::vector<Site> &Out) {
   LoopInfo &LI = FAM.getResult<LoopAnalysis>(F);
+  DominatorTree &DT = FAM.getResult<DominatorTreeAnalysis>(F);
   unsigned FnLine = F.getSubprogram()->getLine();
   std::string FnName = std::string(F.getName());
   size_t First = Out.size();
@@ -171,7 +173,7 @@ void SiteDiscovery::discoverFunction(Function &F, const std::string &RelFile,
         if ((DL = I.getDebugLoc()))
           break;
     setLoc(S, DL, FnLine);
-    LoopFacts::Facts Fa = Facts.loopFacts(*L, ConstTrip.count(L->getHeader()));
+    LoopFacts::Facts Fa = Facts.loopFacts(*L, ConstTrip.count(L->getHeader()), DT);
     S.LoopSize = Fa.Size;
     S.Flags = Fa.Flags;
     S.Header = L->getHeader();

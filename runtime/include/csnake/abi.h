@@ -82,7 +82,7 @@ static inline const char *csnake_site_kind_name(uint32_t kind) {
 /* csnake_site_record.flags */
 enum csnake_site_flag {
   CSNAKE_FLAG_LOOP_IO = 1u << 0,         /* loop body (or a callee in the module) does I/O */
-  CSNAKE_FLAG_LOOP_SLEEPS = 1u << 1,     /* loop body (or a callee) sleeps or timed-waits */
+  CSNAKE_FLAG_LOOP_SLEEPS = 1u << 1,     /* every iteration sleeps or timed-waits (a timer) */
   CSNAKE_FLAG_LOOP_CONST_TRIP = 1u << 2, /* constant trip count */
   CSNAKE_FLAG_LOOP_SMALL = 1u << 3,      /* <= CSNAKE_SMALL_LOOP_INSTRUCTIONS incl. callees */
   CSNAKE_FLAG_PLAIN_THROW = 1u << 4,     /* THROW site that is a throw statement, not a guard:
