@@ -59,6 +59,38 @@ void waiter(volatile bool *stop) {
 }
 // CHECK: LOOP ir/loop_facts.cpp:[[#@LINE-3]]:{{[0-9]+}} _Z6waiterPVb flags=sleeps
 
+// A timer sleeps on every iteration; a loop that sleeps on one branch only (a backoff
+// after a failure) is paced by its work and is not flagged. Through a callee: only a
+// callee that sleeps on every path to its returns makes the call a sleep.
+int attempt(int fd);
+void retrier(int fd, int n) {
+  for (int i = 0; i < n; i++) {
+    if (attempt(fd) < 0)
+      usleep(1000);
+  }
+}
+// CHECK: LOOP ir/loop_facts.cpp:[[#@LINE-5]]:{{[0-9]+}} _Z7retrierii flags=small size=[[#]]
+
+static void pause_always(int ms) { usleep(ms * 1000); }
+static void pause_if(int ms) {
+  if (ms > 0)
+    usleep(ms * 1000);
+}
+void paced(volatile bool *stop, int ms) {
+  while (!*stop) {
+    attempt(ms);
+    pause_always(ms);
+  }
+}
+// CHECK: LOOP ir/loop_facts.cpp:[[#@LINE-5]]:{{[0-9]+}} _Z5pacedPVbi flags=sleeps,small size=[[#]]
+void throttled(volatile bool *stop, int ms) {
+  while (!*stop) {
+    attempt(ms);
+    pause_if(ms);
+  }
+}
+// CHECK: LOOP ir/loop_facts.cpp:[[#@LINE-5]]:{{[0-9]+}} _Z9throttledPVbi flags=- size=[[#]]
+
 // Recursion is cycle-safe and the size is bounded.
 int rec(int n) { return n <= 0 ? 0 : rec(n - 1) + 1; }
 int big(int n) {
