@@ -1,7 +1,8 @@
 //===- CsnakePasses.cpp - the csnake module passes ------------------------===//
 //
-// Purpose: thin run() methods delegating to ModuleInstrumenter (discovery -> table ->
-// hooks) and to the catalogue printer. Usage (more in CsnakePasses.h):
+// Purpose: thin run() methods delegating to ModuleInstrumenter (discovery -> check ->
+// table -> hooks; functions the instrumenter cannot handle are dropped, with a warning)
+// and to the catalogue printer. Usage (more in CsnakePasses.h):
 //   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-instrument
 //          -S in.ll -o out.ll
 //   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-print-sites

@@ -5,14 +5,17 @@
 // at the end and on unwinding). The exit hook of loop 1 splits that exit block; the
 // enter hook of loop 2 used to be looked up on the old (split) block, which no longer
 // branches to loop 2: crash in Instrumenter::edgeAnchor (exit 139) at every -O level.
-// Now loop 1's exit hook comes first, then loop 2's enter hook right before the branch
-// into loop 2's header, and the pass says nothing.
+// When loop 2's header had no PHI (two plain `for` loops in a row at -O0) there was no
+// crash, but loop 2's enter hook went into an unreachable block. Now loop 1's exit hook
+// comes first, then loop 2's enter hook right before the branch into loop 2's header,
+// no block is left without predecessors, and the pass says nothing.
 // RUN: %clangxx -O0 -g -S -emit-llvm %s -o %t.ll
 // RUN: %opt %loadplugin -passes=csnake-print-sites -disable-output %t.ll | %FileCheck %s --check-prefix=SITES
 // RUN: %opt %loadplugin -passes=csnake-instrument -S %t.ll -o %t.inst.ll 2> %t.err
 // RUN: count 0 < %t.err
 // RUN: %opt -verify -disable-output %t.inst.ll
 // RUN: %FileCheck %s --check-prefix=IR < %t.inst.ll
+// RUN: not grep "No predecessors" %t.inst.ll
 // Through clang at pipeline start, -O0 and -O2: no crash, no warning, same site table.
 // RUN: %clangxx -fpass-plugin=%plugin -O0 -g -S -emit-llvm %s -o %t.O0.ll 2> %t.O0.err
 // RUN: %clangxx -fpass-plugin=%plugin -O2 -g -S -emit-llvm %s -o %t.O2.ll 2> %t.O2.err
@@ -133,3 +136,43 @@ int objects(int x) {
 // IR-NEXT: {{^[0-9]+}}:
 // IR-NEXT: load i32
 // IR-NEXT: ret i32
+
+int work(int);
+
+// Two plain loops in a row: no PHI in the second header at -O0.
+int sequential(int n) {
+  int s = 0;
+  for (int i = 0; i < n; i++)
+    s += work(i);
+  for (int j = 0; j < n; j++)
+    s -= work(j);
+  return s;
+}
+// SITES: LOOP ir/back_to_back_loops.cpp:[[#@LINE-6]]:{{[0-9]+}} _Z10sequentiali
+// SITES-NEXT: LOOP ir/back_to_back_loops.cpp:[[#@LINE-5]]:{{[0-9]+}} _Z10sequentiali
+
+// IR-LABEL: define {{.*}} @_Z10sequentiali(
+// IR: call void @__csnake_loop_enter(i64 [[#%d,S1:]], i8*
+// IR: call void @__csnake_loop_iter(i64 [[#%d,S1]], i8*
+// IR: call void @__csnake_loop_exit(i64 [[#%d,S1]], i8*
+// IR-NEXT: br label %[[E:[0-9]+]]
+// IR-EMPTY:
+// IR-NEXT: {{^}}[[E]]:
+// IR: store i32 0
+// IR-NEXT: load i8, {{.*}} @__csnake_state
+// IR-NEXT: %[[ON3:csnake.on[0-9]*]] = icmp ne i8
+// IR-NEXT: br i1 %[[ON3]], label %[[H3:csnake.hook[0-9]*]], label %[[C4:[0-9]+]]
+// IR-EMPTY:
+// IR-NEXT: [[H3]]:
+// IR-NEXT: call i8* @llvm.frameaddress.p0i8(i32 0)
+// IR-NEXT: call void @__csnake_loop_enter(i64 [[#%d,S2:]], i8*
+// IR-NEXT: br label %[[C4]]
+// IR-EMPTY:
+// IR-NEXT: {{^}}[[C4]]:
+// IR-NEXT: br label %[[HDR4:[0-9]+]]
+// IR-EMPTY:
+// IR-NEXT: {{^}}[[HDR4]]:
+// IR: call void @__csnake_loop_iter(i64 [[#%d,S2]], i8*
+// IR: call void @__csnake_loop_exit(i64 [[#%d,S2]], i8*
+// IR-NOT: call void @__csnake_loop_
+// IR: ret i32
