@@ -134,8 +134,8 @@ static const char *edgeProblem(const BasicBlock *From, const BasicBlock *To) {
 
 Instruction *Instrumenter::edgeAnchor(Instruction *FromTerm, BasicBlock *To,
                                       std::string &Problem) {
-  if (!FromTerm || !FromTerm->getParent()) {
-    Problem = "loop edge from " + blockName(To) + ": no branch at the edge's source";
+  if (!To || !FromTerm || !FromTerm->getParent()) {
+    Problem = "a loop edge without a source branch or a target block";
     return nullptr;
   }
   BasicBlock *From = FromTerm->getParent();
