@@ -1,7 +1,8 @@
 //===- CsnakePasses.cpp - the csnake module passes ------------------------===//
 //
-// Purpose: thin run() methods delegating to ModuleInstrumenter (discovery -> table ->
-// hooks) and to the catalogue printer. Usage (more in CsnakePasses.h):
+// Purpose: thin run() methods delegating to ModuleInstrumenter (discovery -> check ->
+// table -> hooks; functions the instrumenter cannot handle are dropped, with a warning)
+// and to the catalogue printer. Usage (more in CsnakePasses.h):
 //   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-instrument
 //          -S in.ll -o out.ll
 //   opt-14 -load-pass-plugin=build/lib/libcsnake_pass.so -passes=csnake-print-sites
@@ -19,6 +20,8 @@
 #include "csnake/abi.h"
 
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -58,6 +61,7 @@ public:
     std::vector<Site> Sites = SiteDiscovery(M, FAM, Opts).run();
     markInstrumented(M);
     recordInstrumentationRoot(M, Opts.Root);
+    dropUnsupported(Sites);
     GlobalVariable *State = SiteTableEmitter(M).emit(Sites);
     if (!State)
       return true;
@@ -66,13 +70,45 @@ public:
       PerFunction[S.Fn].push_back(&S);
     Instrumenter Ins(M, State);
     for (auto &KV : PerFunction) {
-      Ins.instrument(*KV.first, KV.second);
+      std::string Problems = Ins.instrument(*KV.first, KV.second);
+      if (!Problems.empty())
+        warnFunction(*KV.first, KV.second, Problems);
       FAM.invalidate(*KV.first, PreservedAnalyses::none());
     }
     return true;
   }
 
 private:
+  // Format: "csnake: warning: <root-relative file>: <function>: <why>".
+  static void warnFunction(const Function &F, const std::vector<const Site *> &Sites,
+                           const std::string &Why) {
+    errs() << "csnake: warning: " << (Sites.empty() ? "" : Sites[0]->File + ": ")
+           << F.getName() << ": " << Why << "\n";
+  }
+
+  // A function whose sites the instrumenter cannot place consistently is left
+  // uninstrumented, with one warning, before anything is changed; its sites leave the
+  // table too (they could never fire). Ids do not depend on positions: only the state
+  // indices of the sites after it move.
+  void dropUnsupported(std::vector<Site> &Sites) {
+    MapVector<const Function *, std::vector<const Site *>> PerFunction;
+    for (const Site &S : Sites)
+      PerFunction[S.Fn].push_back(&S);
+    SmallPtrSet<const Function *, 4> Skip;
+    for (auto &KV : PerFunction) {
+      std::string Why = Instrumenter::unsupported(*KV.first, KV.second);
+      if (Why.empty())
+        continue;
+      warnFunction(*KV.first, KV.second, "not instrumented: " + Why);
+      Skip.insert(KV.first);
+    }
+    if (Skip.empty())
+      return;
+    llvm::erase_if(Sites, [&](const Site &S) { return Skip.count(S.Fn) != 0; });
+    for (unsigned I = 0; I < Sites.size(); ++I)
+      Sites[I].StateIndex = I;
+  }
+
   Module &M;
   FunctionAnalysisManager &FAM;
   PassOptions Opts;

@@ -3,10 +3,18 @@
 // Purpose: see Instrumenter.h. Order inside a function: first the edge hooks of all
 // loops (exits innermost first, then enters outermost first, per edge), then the
 // header iter hooks, then the instruction sites. Anchors are instructions, so the
-// block splits of earlier insertions never invalidate later ones.
+// block splits of earlier insertions never invalidate later ones. A split keeps the
+// old block as its head (with the PHIs) and moves the rest, terminator included, to a
+// new tail block: so an edge is held by its source's terminator (the instruction that
+// names the target) and its target block, never by its source block, which an earlier
+// hook may have split (e.g. the exit hook of one loop at the top of the block that
+// branches into the next loop's header). Before any change, unsupported() checks that
+// the sites match the IR; a mismatch met while emitting leaves that hook out, never
+// the IR inconsistent.
 //
 //===----------------------------------------------------------------------===//
 #include "Instrumenter.h"
+#include "SiteId.h"
 
 #include "csnake/abi.h"
 
@@ -18,6 +26,7 @@
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 #include <algorithm>
@@ -96,10 +105,52 @@ Instruction *Instrumenter::insertCheckOn(Instruction *Before, Value *On) {
   return Then;
 }
 
-Instruction *Instrumenter::edgeAnchor(BasicBlock *From, BasicBlock *To) {
+static std::string blockName(const BasicBlock *BB) {
+  std::string S;
+  raw_string_ostream OS(S);
+  BB->printAsOperand(OS, /*PrintType=*/false);
+  return OS.str();
+}
+
+static std::string edgeName(const BasicBlock *From, const BasicBlock *To) {
+  return blockName(From) + " -> " + blockName(To);
+}
+
+/// Why the edge From -> To cannot get a hook consistently, or null. Shared by the
+/// up-front check and by edgeAnchor (which runs it before changing anything).
+static const char *edgeProblem(const BasicBlock *From, const BasicBlock *To) {
+  if (!From || !To || From->getParent() != To->getParent())
+    return "the edge's blocks are not in the same function";
+  const Instruction *T = From->getTerminator();
+  if (!T)
+    return "the edge's source has no terminator";
+  if (!is_contained(successors(T), To))
+    return "the edge's target is not a successor of its source";
+  for (const PHINode &P : To->phis())
+    if (P.getBasicBlockIndex(From) < 0)
+      return "a PHI of the edge's target has no value for its source";
+  return nullptr;
+}
+
+Instruction *Instrumenter::edgeAnchor(Instruction *FromTerm, BasicBlock *To,
+                                      std::string &Problem) {
+  if (!To || !FromTerm || !FromTerm->getParent()) {
+    Problem = "a loop edge without a source branch or a target block";
+    return nullptr;
+  }
+  BasicBlock *From = FromTerm->getParent();
+  if (From->getTerminator() != FromTerm) {
+    Problem =
+        "loop edge " + edgeName(From, To) + ": the edge's branch is not a terminator";
+    return nullptr;
+  }
+  if (const char *Why = edgeProblem(From, To)) {
+    Problem = "loop edge " + edgeName(From, To) + ": " + Why;
+    return nullptr;
+  }
   if (To->isEHPad())
     return nullptr;
-  Instruction *T = From->getTerminator();
+  Instruction *T = FromTerm;
   if (T->getNumSuccessors() == 1 && isa<BranchInst>(T))
     return T;
   if (To->getSinglePredecessor() == From)
@@ -211,20 +262,84 @@ void Instrumenter::libcall(const Site &S) {
   }
 }
 
-void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Sites) {
-  // 1. Edge hooks, grouped per edge.
+std::string Instrumenter::unsupported(const Function &F,
+                                      const std::vector<const Site *> &Sites) {
+  auto InF = [&](const BasicBlock *BB) { return BB && BB->getParent() == &F; };
+  auto IsCondBr = [](const Instruction *I) {
+    auto *BI = dyn_cast<BranchInst>(I);
+    return BI && BI->isConditional();
+  };
+  for (const Site *S : Sites) {
+    if (S->Fn != &F)
+      return "a site of another function";
+    if (S->Kind == CSNAKE_KIND_LOOP) {
+      if (!InF(S->Header))
+        return "a loop header outside the function";
+      if (S->Header->getFirstInsertionPt() == S->Header->end())
+        return "loop header " + blockName(S->Header) + " has no insertion point";
+      for (const auto *List : {&S->Entering, &S->Exits})
+        for (const auto &E : *List)
+          if (const char *Why = edgeProblem(E.first, E.second))
+            return "loop edge " +
+                   (InF(E.first) && InF(E.second) ? edgeName(E.first, E.second)
+                                                  : std::string("?")) +
+                   ": " + Why;
+      continue;
+    }
+    const Instruction *I = S->Inst;
+    if (S->Kind != CSNAKE_KIND_THROW && S->Kind != CSNAKE_KIND_ERROR_RETURN &&
+        S->Kind != CSNAKE_KIND_BRANCH && S->Kind != CSNAKE_KIND_LIBCALL)
+      continue; // not instrumented
+    if (!I || I->getFunction() != &F)
+      return std::string(kindName(S->Kind)) +
+             " site without an instruction in the function";
+    bool Ok = true;
+    switch (S->Kind) {
+    case CSNAKE_KIND_THROW:
+      Ok = (S->Flags & CSNAKE_FLAG_PLAIN_THROW) ? isa<CallBase>(I) : IsCondBr(I);
+      break;
+    case CSNAKE_KIND_ERROR_RETURN:
+    case CSNAKE_KIND_BRANCH:
+      Ok = IsCondBr(I);
+      break;
+    case CSNAKE_KIND_LIBCALL: {
+      Type *Ty = I->getType();
+      Ok = isa<CallInst>(I) && (Ty->isPointerTy() || Ty->isIntegerTy());
+      break;
+    }
+    }
+    if (!Ok)
+      return std::string(kindName(S->Kind)) + " site on an unexpected instruction (" +
+             I->getOpcodeName() + ")";
+  }
+  return "";
+}
+
+std::string Instrumenter::instrument(Function &F,
+                                     const std::vector<const Site *> &Sites) {
+  // 1. Edge hooks, grouped per edge. Collected before any change: an edge is held by
+  // its source's terminator, which every later split carries along (see the header).
   struct EdgeHooks {
+    Instruction *FromTerm = nullptr;
     std::vector<std::pair<const Site *, bool /*enter*/>> Hooks;
   };
   MapVector<std::pair<BasicBlock *, BasicBlock *>, EdgeHooks> Edges;
+  auto Add = [&](const std::pair<BasicBlock *, BasicBlock *> &E, const Site *S,
+                 bool Enter) {
+    EdgeHooks &EH = Edges[E];
+    EH.FromTerm = E.first->getTerminator();
+    EH.Hooks.push_back({S, Enter});
+  };
   for (const Site *S : Sites) {
     if (S->Kind != CSNAKE_KIND_LOOP)
       continue;
     for (auto &E : S->Exits)
-      Edges[E].Hooks.push_back({S, false});
+      Add(E, S, false);
     for (auto &E : S->Entering)
-      Edges[E].Hooks.push_back({S, true});
+      Add(E, S, true);
   }
+  std::string Problems;
+  unsigned NumProblems = 0;
   for (auto &KV : Edges) {
     auto &H = KV.second.Hooks;
     std::stable_sort(H.begin(), H.end(), [](const auto &A, const auto &B) {
@@ -233,9 +348,13 @@ void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Site
       return A.second ? A.first->LoopDepth < B.first->LoopDepth  // enter: outer first
                       : A.first->LoopDepth > B.first->LoopDepth; // exit: inner first
     });
-    Instruction *Anchor = edgeAnchor(KV.first.first, KV.first.second);
-    if (!Anchor)
+    std::string Problem;
+    Instruction *Anchor = edgeAnchor(KV.second.FromTerm, KV.first.second, Problem);
+    if (!Anchor) {
+      if (!Problem.empty() && NumProblems++ == 0)
+        Problems = Problem;
       continue;
+    }
     for (auto &P : H)
       loopHook(Anchor, *P.first, P.second ? LoopEnter : LoopExit);
   }
@@ -268,6 +387,11 @@ void Instrumenter::instrument(Function &F, const std::vector<const Site *> &Site
       break;
     }
   }
+  if (NumProblems > 1)
+    Problems += " (and " + std::to_string(NumProblems - 1) + " more)";
+  if (NumProblems)
+    Problems += "; those loop hooks are left out";
+  return Problems;
 }
 
 } // namespace csnake

@@ -19,6 +19,8 @@
 //                                                   : (r = call, after(id, r, isptr), r))
 //                    : call
 // Hooks are declared nounwind (they never throw), so plain calls are fine inside try.
+// Functions are checked before any change (unsupported()): a function whose sites do not
+// match its IR is left alone, with one warning, rather than half-instrumented.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CSNAKE_PASS_INSTRUMENTER_H
@@ -28,6 +30,7 @@
 
 #include "llvm/IR/IRBuilder.h"
 
+#include <string>
 #include <vector>
 
 namespace llvm {
@@ -41,15 +44,23 @@ namespace csnake {
 class Instrumenter {
 public:
   Instrumenter(llvm::Module &M, llvm::GlobalVariable *State);
-  /// \p Sites: the sites of \p F, in discovery order.
-  void instrument(llvm::Function &F, const std::vector<const Site *> &Sites);
+  /// Why \p F cannot be instrumented for \p Sites (its sites, in discovery order), or
+  /// the empty string. Read-only: call it before the module is changed, and instrument
+  /// only the functions it accepts.
+  static std::string unsupported(const llvm::Function &F,
+                                 const std::vector<const Site *> &Sites);
+  /// \p Sites: the sites of \p F, in discovery order (accepted by unsupported()).
+  /// Returns the problems met while emitting (an edge hook that could not be placed is
+  /// left out, the IR stays valid), empty when there were none.
+  std::string instrument(llvm::Function &F, const std::vector<const Site *> &Sites);
 
 private:
   llvm::Value *stateOn(llvm::IRBuilder<> &B, unsigned Index);
   llvm::Instruction *insertCheck(llvm::Instruction *Before, unsigned Index,
                                  llvm::Value **OnOut = nullptr);
   llvm::Instruction *insertCheckOn(llvm::Instruction *Before, llvm::Value *On);
-  llvm::Instruction *edgeAnchor(llvm::BasicBlock *From, llvm::BasicBlock *To);
+  llvm::Instruction *edgeAnchor(llvm::Instruction *FromTerm, llvm::BasicBlock *To,
+                                std::string &Problem);
   llvm::Value *loopHook(llvm::Instruction *Anchor, const Site &S,
                         llvm::FunctionCallee Hook);
   void faultBranch(const Site &S);
