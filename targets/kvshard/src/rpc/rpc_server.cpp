@@ -133,7 +133,7 @@ void RpcServer::dispatch(Call &call) {
     return;
   }
   try {
-    Decoder dec(call.request.payload);
+    Reader dec(call.request.payload);
     std::string response = it->second(dec);
     reply(*call.conn, call.request, Code::kOk, std::move(response));
   } catch (const KvError &e) {

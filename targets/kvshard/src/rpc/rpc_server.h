@@ -21,7 +21,7 @@
 
 namespace kvshard {
 
-using RpcHandler = std::function<std::string(Decoder &)>;
+using RpcHandler = std::function<std::string(Reader &)>;
 
 struct RpcServerOptions {
   std::string node;            // thread name of every server thread
