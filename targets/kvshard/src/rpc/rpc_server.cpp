@@ -36,20 +36,20 @@ void RpcServer::stop() {
   }
   for (auto &entry : live) entry.second.conn->sock.shutdown();
   for (auto &entry : live) entry.second.thread.join();
-  queue_.close();
-  for (std::thread &t : handlers_pool_) t.join();
-  handlers_pool_.clear();
+  queue_.close();  // handlers finish what is queued, then pop() returns false
+  std::vector<std::thread> pool;
+  pool.swap(handlers_pool_);
+  for (std::thread &t : pool) t.join();
 }
 
+// Counters are read one by one: a snapshot taken under load need not be consistent.
 RpcServerStats RpcServer::stats() const {
-  RpcServerStats s;
-  s.calls = calls_;
-  s.overloaded = overloaded_;
-  s.errors = errors_;
-  s.malformed = malformed_;
-  return s;
+  return RpcServerStats{calls_.load(std::memory_order_relaxed), overloaded_.load(std::memory_order_relaxed),
+                        errors_.load(std::memory_order_relaxed), malformed_.load(std::memory_order_relaxed)};
 }
 
+// Acceptor thread: one reader thread per accepted connection. Returns when stop() shuts
+// the listener down.
 void RpcServer::acceptLoop() {
   nameThread(opts_.node);
   for (;;) {

@@ -57,6 +57,11 @@ class Writer {
   Writer &byte(uint8_t v);
   Writer &blob(const std::string &s);
   Writer &raw(const std::string &s);
+  const std::string &buffer() const { return out_; }
+  std::string release() { return std::move(out_); }
+  size_t size() const { return out_.size(); }
+
+  // Big-endian, all sizeof(T) bytes.
   template <class T>
   Writer &fixed(T v) {
     static_assert(std::is_unsigned<T>::value, "fixed() takes unsigned integers");
@@ -65,9 +70,6 @@ class Writer {
     }
     return *this;
   }
-
-  const std::string &buffer() const { return out_; }
-  std::string release() { return std::move(out_); }
 
  private:
   std::string out_;
