@@ -13,20 +13,20 @@ void RpcServer::handle(Method method, RpcHandler handler) {
 }
 
 Status RpcServer::start(uint16_t port) {
-  Status st = listener_.bindAndListen(port);
-  if (!st.ok()) return st;
+  if (Status st = listener_.bindAndListen(port); !st.ok()) return st;
   running_ = true;
-  acceptor_ = std::thread([this] { acceptLoop(); });
-  for (int i = 0; i < opts_.handler_threads; ++i) handlers_pool_.emplace_back([this] { handlerLoop(); });
+  // Handlers first: the first accepted connection may queue calls right away.
+  for (int n = opts_.handler_threads; n > 0; --n) handlers_pool_.emplace_back(&RpcServer::handlerLoop, this);
+  acceptor_ = std::thread(&RpcServer::acceptLoop, this);
   return Status::OK();
 }
 
-// Stops in the order work flows: no new connections, no new calls (readers woken by
-// shutting their sockets), then the handlers drain what was queued and exit.
+// Stops in the order work flows: connections, then calls, then the queued work.
 void RpcServer::stop() {
   if (!running_.exchange(false)) return;
-  listener_.shutdown();
-  if (acceptor_.joinable()) acceptor_.join();
+  listener_.shutdown();  // wakes accept(); acceptLoop then sees !running_
+  std::thread acceptor = std::move(acceptor_);
+  if (acceptor.joinable()) acceptor.join();
   listener_.close();
   std::map<uint64_t, ConnectionThread> live;
   {

@@ -41,13 +41,6 @@ struct Frame {
   std::string payload;
 };
 
-// The whole frame, length prefix included.
-std::string encodeFrame(const Frame &frame);
-// Parses everything after the length prefix; throws ProtocolError.
-Frame decodeFrameBody(const std::string &body);
-// Reads a big-endian u32 (the frame length prefix, the WAL record header words).
-uint32_t decodeLengthPrefix(const unsigned char prefix[4]);
-
 // Append-only builder of a message body.
 class Writer {
  public:
@@ -116,5 +109,14 @@ class Reader {
   const char *cur_;
   const char *end_;
 };
+
+// --- Frames (layout at the top of this file) ---------------------------------------------
+
+// The whole frame, length prefix included.
+std::string encodeFrame(const Frame &frame);
+// Parses everything after the length prefix; throws ProtocolError.
+Frame decodeFrameBody(const std::string &body);
+// Reads a big-endian u32 (the frame length prefix, the WAL record header words).
+uint32_t decodeLengthPrefix(const unsigned char prefix[4]);
 
 }  // namespace kvshard
