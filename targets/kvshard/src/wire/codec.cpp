@@ -26,17 +26,7 @@ Writer &Writer::zigzag(int64_t v) {
 
 Writer &Writer::flag(bool v) { return byte(v ? 1 : 0); }
 
-Writer &Writer::byte(uint8_t v) {
-  out_ += static_cast<char>(v);
-  return *this;
-}
-
 Writer &Writer::blob(const std::string &s) { return varint(s.size()).raw(s); }
-
-Writer &Writer::raw(const std::string &s) {
-  out_ += s;
-  return *this;
-}
 
 // --- Reader -------------------------------------------------------------------------------
 

@@ -47,9 +47,16 @@ class Writer {
   Writer &varint(uint64_t v);
   Writer &zigzag(int64_t v);
   Writer &flag(bool v);
-  Writer &byte(uint8_t v);
+  Writer &byte(uint8_t v) {
+    out_ += static_cast<char>(v);
+    return *this;
+  }
   Writer &blob(const std::string &s);
-  Writer &raw(const std::string &s);
+  // Bytes as they are, no length: only for what the reader can delimit by itself.
+  Writer &raw(const std::string &s) {
+    out_ += s;
+    return *this;
+  }
   const std::string &buffer() const { return out_; }
   std::string release() { return std::move(out_); }
   size_t size() const { return out_.size(); }
