@@ -7,54 +7,64 @@ namespace kvshard {
 namespace {
 
 TEST(Codec, IntegersAndStringsRoundTrip) {
-  Encoder e;
-  e.u8(0xAB).u16(0xBEEF).u32(0xDEADBEEFu).u64(0x0123456789ABCDEFull).boolean(true).str("hello").str("");
-  std::string bytes = e.take();
-  Decoder d(bytes);
-  EXPECT_EQ(d.u8(), 0xAB);
-  EXPECT_EQ(d.u16(), 0xBEEF);
-  EXPECT_EQ(d.u32(), 0xDEADBEEFu);
-  EXPECT_EQ(d.u64(), 0x0123456789ABCDEFull);
-  EXPECT_TRUE(d.boolean());
-  EXPECT_EQ(d.str(), "hello");
-  EXPECT_EQ(d.str(), "");
-  EXPECT_NO_THROW(d.expectEnd());
+  Writer w;
+  w.byte(0xAB).varint(0xBEEF).varint(0xDEADBEEFu).varint(0x0123456789ABCDEFull).zigzag(-5).flag(true);
+  w.blob("hello").blob("").fixed(uint16_t{0x1234});
+  std::string bytes = w.release();
+  Reader r(bytes);
+  EXPECT_EQ(r.byte(), 0xAB);
+  EXPECT_EQ(r.varint16(), 0xBEEF);
+  EXPECT_EQ(r.varint32(), 0xDEADBEEFu);
+  EXPECT_EQ(r.varint(), 0x0123456789ABCDEFull);
+  EXPECT_EQ(r.zigzag(), -5);
+  EXPECT_TRUE(r.flag());
+  EXPECT_EQ(r.blob(), "hello");
+  EXPECT_EQ(r.blob(), "");
+  EXPECT_EQ(r.fixed<uint16_t>(), 0x1234);
+  EXPECT_NO_THROW(r.requireEnd());
 }
 
 TEST(Codec, BigEndianLayout) {
-  Encoder e;
-  e.u32(0x01020304u);
-  EXPECT_EQ(e.bytes(), std::string("\x01\x02\x03\x04", 4));
+  Writer w;
+  w.fixed(uint32_t{0x01020304u});
+  EXPECT_EQ(w.buffer(), std::string("\x01\x02\x03\x04", 4));
+  // Varints put the low 7-bit group first.
+  Writer v;
+  v.varint(300).varint(5);
+  EXPECT_EQ(v.buffer(), std::string("\xAC\x02\x05", 3));
 }
 
 TEST(Codec, TruncatedInputThrows) {
-  Encoder e;
-  e.str("a long enough string");
-  std::string bytes = e.take();
+  Writer w;
+  w.blob("a long enough string");
+  std::string bytes = w.release();
   bytes.resize(bytes.size() - 3);
-  Decoder d(bytes);
-  EXPECT_THROW(d.str(), ProtocolError);
-  std::string two("\x00\x01", 2);
-  Decoder d2(two);
-  EXPECT_THROW(d2.u32(), ProtocolError);
+  Reader r(bytes);
+  EXPECT_THROW(r.blob(), ProtocolError);
+  std::string unfinished("\x80\x81", 2);  // continuation bit set on the last byte
+  Reader r2(unfinished);
+  EXPECT_THROW(r2.varint(), ProtocolError);
+  std::string wide("\xFF\xFF\xFF\xFF\x7F", 5);  // 2^35 - 1 does not fit 32 bits
+  Reader r3(wide);
+  EXPECT_THROW(r3.varint32(), ProtocolError);
 }
 
 TEST(Codec, ImpossibleListCountIsRejected) {
-  Encoder e;
-  e.u32(1000000).u32(7);
-  std::string bytes = e.take();
-  Decoder d(bytes);
-  EXPECT_THROW(d.count(8), ProtocolError);
+  Writer w;
+  w.varint(1000000).varint(7);
+  std::string bytes = w.release();
+  Reader r(bytes);
+  EXPECT_THROW(r.listSize(1), ProtocolError);
 }
 
 TEST(Codec, BadBooleanAndTrailingBytes) {
   std::string two("\x02", 1);
-  Decoder d(two);
-  EXPECT_THROW(d.boolean(), ProtocolError);
+  Reader r(two);
+  EXPECT_THROW(r.flag(), ProtocolError);
   std::string extra("\x01\x00", 2);
-  Decoder d2(extra);
-  d2.u8();
-  EXPECT_THROW(d2.expectEnd(), ProtocolError);
+  Reader r2(extra);
+  r2.byte();
+  EXPECT_THROW(r2.requireEnd(), ProtocolError);
 }
 
 TEST(Frame, RoundTrip) {
@@ -97,7 +107,7 @@ TEST(Protocol, PlacementMapRoundTrip) {
   }
   m.routes[1].owner = NodeAddress{};
   std::string bytes = m.encode();
-  Decoder d(bytes);
+  Reader d(bytes);
   PlacementMap g = PlacementMap::decode(d);
   ASSERT_EQ(g.routes.size(), 3u);
   EXPECT_EQ(g.num_shards, 3u);
@@ -109,14 +119,14 @@ TEST(Protocol, PlacementMapRoundTrip) {
 TEST(Protocol, RenewLeaseRoundTrip) {
   RenewLeaseRequest req{"n2", 1234, 5};
   std::string rb = req.encode();
-  Decoder rd(rb);
+  Reader rd(rb);
   RenewLeaseRequest r2 = RenewLeaseRequest::decode(rd);
   EXPECT_EQ(r2.node, "n2");
   EXPECT_EQ(r2.load, 1234u);
   EXPECT_EQ(r2.hot_shard, 5);
   RenewLeaseRequest idle{"n1", 0, -1};
   std::string ib = idle.encode();
-  Decoder id(ib);
+  Reader id(ib);
   EXPECT_EQ(RenewLeaseRequest::decode(id).hot_shard, -1);
 
   RenewLeaseResponse resp;
@@ -124,7 +134,7 @@ TEST(Protocol, RenewLeaseRoundTrip) {
   resp.commands.push_back(NodeCommand{CommandType::kHandoff, 4, NodeAddress{"n3", "127.0.0.1", 999}});
   resp.commands.push_back(NodeCommand{CommandType::kDrop, 6, NodeAddress{}});
   std::string bytes = resp.encode();
-  Decoder d(bytes);
+  Reader d(bytes);
   RenewLeaseResponse g = RenewLeaseResponse::decode(d);
   ASSERT_EQ(g.owned.size(), 2u);
   EXPECT_EQ(g.owned[1].epoch, 9u);
@@ -138,8 +148,8 @@ TEST(Protocol, UnknownCommandTypeIsMalformed) {
   RenewLeaseResponse resp;
   resp.commands.push_back(NodeCommand{CommandType::kDrop, 1, NodeAddress{}});
   std::string bytes = resp.encode();
-  bytes[8] = 9;  // after the empty owned list (4) and the command count (4)
-  Decoder d(bytes);
+  bytes[2] = 9;  // after the empty owned list (1) and the command count (1)
+  Reader d(bytes);
   EXPECT_THROW(RenewLeaseResponse::decode(d), ProtocolError);
 }
 
@@ -151,7 +161,7 @@ TEST(Protocol, InstallBatchRoundTripAndChecksum) {
   b.entries = {{"a", "1", 2}, {"b", "2", 1}};
   b.checksum = b.computeChecksum();
   std::string bytes = b.encode();
-  Decoder d(bytes);
+  Reader d(bytes);
   InstallBatchRequest g = InstallBatchRequest::decode(d);
   EXPECT_EQ(g.checksum, g.computeChecksum());
   ASSERT_EQ(g.entries.size(), 2u);
@@ -176,11 +186,11 @@ TEST(Protocol, ErrorPayloadCarriesOwnerHint) {
 TEST(Protocol, StatsAndHandoffDoneRoundTrip) {
   StatsMap s{{"a", 1}, {"b", 1ull << 40}};
   std::string bytes = encodeStats(s);
-  Decoder d(bytes);
+  Reader d(bytes);
   EXPECT_EQ(decodeStats(d), s);
   HandoffDoneRequest h{"n1", 3, "n2", false};
   std::string hb = h.encode();
-  Decoder hd(hb);
+  Reader hd(hb);
   HandoffDoneRequest h2 = HandoffDoneRequest::decode(hd);
   EXPECT_EQ(h2.node, "n1");
   EXPECT_EQ(h2.target, "n2");
@@ -189,11 +199,11 @@ TEST(Protocol, StatsAndHandoffDoneRoundTrip) {
 
 TEST(Protocol, RequestsRejectTrailingGarbage) {
   std::string bytes = PutRequest{1, 2, "k", "v"}.encode() + "x";
-  Decoder d(bytes);
+  Reader d(bytes);
   EXPECT_THROW(PutRequest::decode(d), ProtocolError);
   std::string kb = KeyRequest{1, 2, "k"}.encode();
   kb.resize(kb.size() - 1);
-  Decoder kd(kb);
+  Reader kd(kb);
   EXPECT_THROW(KeyRequest::decode(kd), ProtocolError);
 }
 

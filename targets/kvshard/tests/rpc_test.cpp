@@ -35,19 +35,19 @@ class RpcTest : public ::testing::Test {
     o.max_frame_bytes = 1 << 16;
     server_.reset(new RpcServer(o));
     // Get echoes the key; Put sleeps for the number of ms in its value.
-    server_->handle(Method::kGet, [](Decoder &d) {
+    server_->handle(Method::kGet, [](Reader &d) {
       KeyRequest r = KeyRequest::decode(d);
-      Encoder e;
-      e.str(r.key);
-      return e.take();
+      Writer e;
+      e.blob(r.key);
+      return e.release();
     });
-    server_->handle(Method::kPut, [this](Decoder &d) {
+    server_->handle(Method::kPut, [this](Reader &d) {
       PutRequest r = PutRequest::decode(d);
       ++slow_calls_;
       std::this_thread::sleep_for(Millis(std::stoi(r.value)));
       return std::string();
     });
-    server_->handle(Method::kDelete, [](Decoder &d) -> std::string {
+    server_->handle(Method::kDelete, [](Reader &d) -> std::string {
       KeyRequest r = KeyRequest::decode(d);
       if (r.key == "owner") throw WrongOwnerError(r.shard, OwnerHint{NodeAddress{"n9", "127.0.0.1", 9}, 4});
       if (r.key == "io") throw IoError("disk on fire");
@@ -69,8 +69,8 @@ TEST_F(RpcTest, CallRoundTrip) {
     std::string resp;
     Status st = ch.call(Method::kGet, KeyRequest{0, 0, "k" + std::to_string(i)}.encode(), &resp);
     ASSERT_TRUE(st.ok()) << st.toString();
-    Decoder d(resp);
-    EXPECT_EQ(d.str(), "k" + std::to_string(i));
+    Reader d(resp);
+    EXPECT_EQ(d.blob(), "k" + std::to_string(i));
   }
   EXPECT_EQ(ch.connects(), 1u);
   EXPECT_EQ(server_->stats().calls, 20u);
@@ -138,8 +138,8 @@ TEST_F(RpcTest, ReceiveTimeoutIsTimeoutAndTheChannelReconnects) {
   // The late answer to the timed-out call must not be taken for this one.
   std::string resp;
   ASSERT_TRUE(ch.call(Method::kGet, KeyRequest{0, 0, "fresh"}.encode(), &resp).ok());
-  Decoder d(resp);
-  EXPECT_EQ(d.str(), "fresh");
+  Reader d(resp);
+  EXPECT_EQ(d.blob(), "fresh");
   EXPECT_EQ(ch.connects(), 2u);
 }
 

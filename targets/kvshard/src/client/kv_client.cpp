@@ -24,7 +24,7 @@ Status KvClient::refreshRoutes() {
   Status st = coordinator_.call(Method::kGetMap, std::string(), &bytes);
   if (!st.ok()) return st;
   try {
-    Decoder d(bytes);
+    Reader d(bytes);
     cache_.replace(PlacementMap::decode(d));
   } catch (const ProtocolError &e) {
     return Status(Code::kBadRequest, e.what());
@@ -124,9 +124,9 @@ Status KvClient::callOwner(const ShardRoute &route, Op op, const std::string &ke
       st = ch->call(Method::kGet, KeyRequest{route.shard, route.epoch, key}.encode(), &bytes, detail);
       if (st.ok()) {
         try {
-          Decoder d(bytes);
-          std::string v = d.str();
-          d.expectEnd();
+          Reader d(bytes);
+          std::string v = d.blob();
+          d.requireEnd();
           if (out != nullptr) *out = std::move(v);
         } catch (const ProtocolError &e) {
           st = Status(Code::kBadRequest, e.what());

@@ -224,7 +224,7 @@ StatsMap KvCluster::coordinatorStats() const {
   if (coord_) return coord_->stats();
   std::string bytes;
   if (!adminCall(coord_port_, Method::kStats, &bytes).ok()) return StatsMap{};
-  Decoder d(bytes);
+  Reader d(bytes);
   return decodeStats(d);
 }
 
@@ -234,7 +234,7 @@ StatsMap KvCluster::nodeStats(int i) const {
   if (!node_procs_[idx] || !node_procs_[idx]->running()) return StatsMap{};
   std::string bytes;
   if (!adminCall(node_procs_[idx]->port(), Method::kStats, &bytes).ok()) return StatsMap{};
-  Decoder d(bytes);
+  Reader d(bytes);
   return decodeStats(d);
 }
 
@@ -242,7 +242,7 @@ PlacementMap KvCluster::placement() const {
   if (coord_) return coord_->placement();
   std::string bytes;
   if (!adminCall(coord_port_, Method::kGetMap, &bytes).ok()) return PlacementMap{};
-  Decoder d(bytes);
+  Reader d(bytes);
   return PlacementMap::decode(d);
 }
 

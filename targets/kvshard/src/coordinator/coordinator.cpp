@@ -27,11 +27,11 @@ Coordinator::Coordinator(const Config &cfg, int initialNodes)
       liveness_(cfg, registry_, placement_),
       rebalancer_(cfg, registry_, placement_),
       server_(serverOptions(cfg)) {
-  server_.handle(Method::kRegisterNode, [this](Decoder &d) { return onRegisterNode(d); });
-  server_.handle(Method::kRenewLease, [this](Decoder &d) { return onRenewLease(d); });
-  server_.handle(Method::kGetMap, [this](Decoder &d) { return onGetMap(d); });
-  server_.handle(Method::kHandoffDone, [this](Decoder &d) { return onHandoffDone(d); });
-  server_.handle(Method::kStats, [this](Decoder &d) { return onStats(d); });
+  server_.handle(Method::kRegisterNode, [this](Reader &d) { return onRegisterNode(d); });
+  server_.handle(Method::kRenewLease, [this](Reader &d) { return onRenewLease(d); });
+  server_.handle(Method::kGetMap, [this](Reader &d) { return onGetMap(d); });
+  server_.handle(Method::kHandoffDone, [this](Reader &d) { return onHandoffDone(d); });
+  server_.handle(Method::kStats, [this](Reader &d) { return onStats(d); });
 }
 
 Coordinator::~Coordinator() { stop(); }
@@ -62,7 +62,7 @@ void Coordinator::maybeAssignInitialLocked() {
   KV_LOG(kInfo) << "initial placement over " << nodes.size() << " nodes";
 }
 
-std::string Coordinator::onRegisterNode(Decoder &d) {
+std::string Coordinator::onRegisterNode(Reader &d) {
   RegisterNodeRequest req = RegisterNodeRequest::decode(d);
   std::lock_guard<std::mutex> lk(registry_.mu);
   NodeInfo *known = registry_.findLocked(req.node.id);
@@ -95,7 +95,7 @@ std::vector<NodeCommand> Coordinator::takeCommandsLocked(NodeInfo &node) {
   return cmds;
 }
 
-std::string Coordinator::onRenewLease(Decoder &d) {
+std::string Coordinator::onRenewLease(Reader &d) {
   RenewLeaseRequest req = RenewLeaseRequest::decode(d);
   std::lock_guard<std::mutex> lk(registry_.mu);
   NodeInfo *node = registry_.findLocked(req.node);
@@ -118,15 +118,15 @@ std::string Coordinator::onRenewLease(Decoder &d) {
   return resp.encode();
 }
 
-std::string Coordinator::onGetMap(Decoder &d) {
-  d.expectEnd();
+std::string Coordinator::onGetMap(Reader &d) {
+  d.requireEnd();
   ++get_maps_;
   int64_t delay = get_map_delay_ms_;
   if (delay > 0) std::this_thread::sleep_for(Millis(delay));
   return placement_.snapshot().encode();
 }
 
-std::string Coordinator::onHandoffDone(Decoder &d) {
+std::string Coordinator::onHandoffDone(Reader &d) {
   HandoffDoneRequest req = HandoffDoneRequest::decode(d);
   std::lock_guard<std::mutex> lk(registry_.mu);
   registry_.pending_moves.erase(req.shard);
@@ -144,8 +144,8 @@ std::string Coordinator::onHandoffDone(Decoder &d) {
   return resp.encode();
 }
 
-std::string Coordinator::onStats(Decoder &d) {
-  d.expectEnd();
+std::string Coordinator::onStats(Reader &d) {
+  d.requireEnd();
   return encodeStats(stats());
 }
 

@@ -39,11 +39,11 @@ class Coordinator {
   void setGetMapDelay(Millis d) { get_map_delay_ms_ = d.count(); }
 
  private:
-  std::string onRegisterNode(Decoder &d);
-  std::string onRenewLease(Decoder &d);
-  std::string onGetMap(Decoder &d);
-  std::string onHandoffDone(Decoder &d);
-  std::string onStats(Decoder &d);
+  std::string onRegisterNode(Reader &d);
+  std::string onRenewLease(Reader &d);
+  std::string onGetMap(Reader &d);
+  std::string onHandoffDone(Reader &d);
+  std::string onStats(Reader &d);
   void maybeAssignInitialLocked();
   std::vector<NodeCommand> takeCommandsLocked(NodeInfo &node);
 

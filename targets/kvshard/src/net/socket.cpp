@@ -13,145 +13,152 @@ namespace kvshard {
 
 namespace {
 
+// A failed socket call. The kernel timeouts (SO_RCVTIMEO/SO_SNDTIMEO: EAGAIN; connect:
+// ETIMEDOUT, EINPROGRESS) are kTimeout, everything else is kUnavailable.
 Status sysError(const char *op, int err) {
-  bool timedOut = err == EAGAIN || err == EWOULDBLOCK || err == ETIMEDOUT || err == EINPROGRESS;
-  return Status(timedOut ? Code::kTimeout : Code::kUnavailable, std::string(op) + ": " + std::strerror(err));
+  const bool timeout = err == EAGAIN || err == EWOULDBLOCK || err == ETIMEDOUT || err == EINPROGRESS;
+  const Code code = timeout ? Code::kTimeout : Code::kUnavailable;
+  return Status(code, std::string(op) + ": " + std::strerror(err));
 }
 
-Status setTimeoutOption(int fd, int option, Millis t) {
+Status ipv4Address(const std::string &host, uint16_t port, sockaddr_in *addr) {
+  *addr = sockaddr_in{};
+  addr->sin_family = AF_INET;
+  addr->sin_port = htons(port);
+  if (::inet_pton(AF_INET, host.c_str(), &addr->sin_addr) == 1) return Status::OK();
+  return Status(Code::kBadRequest, "not an IPv4 address: " + host);
+}
+
+OwnedFd streamSocket() { return OwnedFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)); }
+
+// Small request/response frames: do not let Nagle hold them back.
+void disableNagle(const OwnedFd &fd) {
+  const int on = 1;
+  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+Status applyTimeout(const OwnedFd &fd, int which, Millis t) {
+  const long long ms = t.count();
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(t.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
-  if (::setsockopt(fd, SOL_SOCKET, option, &tv, sizeof(tv)) < 0) return sysError("setsockopt", errno);
-  return Status::OK();
-}
-
-void setNoDelay(int fd) {
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  tv.tv_sec = static_cast<time_t>(ms / 1000);
+  tv.tv_usec = static_cast<suseconds_t>(ms % 1000 * 1000);
+  if (::setsockopt(fd.get(), SOL_SOCKET, which, &tv, sizeof(tv)) == 0) return Status::OK();
+  return sysError(which == SO_RCVTIMEO ? "setsockopt(SO_RCVTIMEO)" : "setsockopt(SO_SNDTIMEO)", errno);
 }
 
 }  // namespace
 
-TcpSocket &TcpSocket::operator=(TcpSocket &&o) noexcept {
-  if (this != &o) {
-    close();
-    fd_ = o.fd_;
-    o.fd_ = -1;
+// --- OwnedFd ------------------------------------------------------------------------------
+
+OwnedFd &OwnedFd::operator=(OwnedFd &&o) noexcept {
+  if (&o != this) {
+    reset();
+    fd_ = o.release();
   }
   return *this;
 }
 
-Status TcpSocket::connectTo(const std::string &host, uint16_t port, Millis timeout, TcpSocket *out) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    return Status(Code::kBadRequest, "not an IPv4 address: " + host);
+int OwnedFd::release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+void OwnedFd::reset() {
+  if (valid()) ::close(release());
+}
+
+void OwnedFd::shutdownBoth() const {
+  if (valid()) ::shutdown(fd_, SHUT_RDWR);
+}
+
+// --- TcpSocket ----------------------------------------------------------------------------
+
+Status TcpSocket::recvExactly(char *buf, size_t len) {
+  char *const end = buf + len;
+  while (buf != end) {
+    ssize_t n = ::recv(fd_.get(), buf, static_cast<size_t>(end - buf), 0);
+    if (n > 0) {
+      buf += n;
+    } else if (n == 0) {
+      return Status(Code::kUnavailable, "connection closed by peer");
+    } else if (errno != EINTR) {
+      return sysError("recv", errno);  // EAGAIN: SO_RCVTIMEO expired, kTimeout
+    }
   }
-  TcpSocket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!s.open()) return sysError("socket", errno);
-  // Linux bounds connect() by SO_SNDTIMEO.
-  Status st = s.setSendTimeout(timeout);
+  return Status::OK();
+}
+
+Status TcpSocket::sendAll(const std::string &bytes) {
+  const char *next = bytes.data();
+  const char *const end = next + bytes.size();
+  while (next != end) {
+    ssize_t n = ::send(fd_.get(), next, static_cast<size_t>(end - next), MSG_NOSIGNAL);
+    if (n >= 0) {
+      next += n;
+    } else if (errno != EINTR) {
+      return sysError("send", errno);
+    }
+  }
+  return Status::OK();
+}
+
+Status TcpSocket::setRecvTimeout(Millis t) { return applyTimeout(fd_, SO_RCVTIMEO, t); }
+
+Status TcpSocket::setSendTimeout(Millis t) { return applyTimeout(fd_, SO_SNDTIMEO, t); }
+
+Status TcpSocket::connectTo(const std::string &host, uint16_t port, Millis timeout, TcpSocket *out) {
+  sockaddr_in addr;
+  Status st = ipv4Address(host, port, &addr);
   if (!st.ok()) return st;
-  setNoDelay(s.fd());
-  int rc;
-  do {
-    rc = ::connect(s.fd(), reinterpret_cast<const sockaddr *>(&addr), sizeof(addr));
-  } while (rc < 0 && errno == EINTR);
-  if (rc < 0) return sysError("connect", errno);
+  TcpSocket s(streamSocket());
+  if (!s.open()) return sysError("socket", errno);
+  // On Linux SO_SNDTIMEO also bounds connect().
+  st = s.setSendTimeout(timeout);
+  if (!st.ok()) return st;
+  disableNagle(s.fd_);
+  for (;;) {
+    if (::connect(s.fd(), reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) == 0) break;
+    if (errno != EINTR) return sysError("connect", errno);
+  }
   *out = std::move(s);
   return Status::OK();
 }
 
-Status TcpSocket::setRecvTimeout(Millis t) { return setTimeoutOption(fd_, SO_RCVTIMEO, t); }
-Status TcpSocket::setSendTimeout(Millis t) { return setTimeoutOption(fd_, SO_SNDTIMEO, t); }
-
-Status TcpSocket::sendAll(const std::string &bytes) {
-  size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return sysError("send", errno);
-    }
-    off += static_cast<size_t>(n);
-  }
-  return Status::OK();
-}
-
-Status TcpSocket::recvExactly(char *buf, size_t len) {
-  size_t got = 0;
-  while (got < len) {
-    ssize_t n = ::recv(fd_, buf + got, len - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      // EAGAIN here is SO_RCVTIMEO expiring: reported as kTimeout.
-      return sysError("recv", errno);
-    }
-    if (n == 0) return Status(Code::kUnavailable, "connection closed by peer");
-    got += static_cast<size_t>(n);
-  }
-  return Status::OK();
-}
-
-void TcpSocket::shutdown() {
-  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-}
-
-void TcpSocket::close() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    fd_ = -1;
-  }
-}
+// --- TcpListener --------------------------------------------------------------------------
 
 Status TcpListener::bindAndListen(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return sysError("socket", errno);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) < 0 || ::listen(fd, 256) < 0) {
-    int err = errno;
-    ::close(fd);
-    return sysError("bind/listen", err);
+  sockaddr_in addr;
+  Status st = ipv4Address("127.0.0.1", port, &addr);
+  if (!st.ok()) return st;
+  OwnedFd fd = streamSocket();
+  if (!fd.valid()) return sysError("socket", errno);
+  const int on = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) != 0) return sysError("bind", errno);
+  if (::listen(fd.get(), SOMAXCONN) != 0) return sysError("listen", errno);
+  socklen_t addrLen = sizeof(addr);
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &addrLen) != 0) {
+    return sysError("getsockname", errno);
   }
-  socklen_t len = sizeof(addr);
-  if (::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) < 0) {
-    int err = errno;
-    ::close(fd);
-    return sysError("getsockname", err);
-  }
-  fd_ = fd;
   port_ = ntohs(addr.sin_port);
+  fd_ = std::move(fd);  // an error above closes the half-made socket with `fd`
   return Status::OK();
 }
 
 Status TcpListener::accept(TcpSocket *out) {
-  int fd;
-  do {
-    fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return sysError("accept", errno);
-  setNoDelay(fd);
-  *out = TcpSocket(fd);
-  return Status::OK();
-}
-
-void TcpListener::shutdown() {
-  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-}
-
-void TcpListener::close() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    fd_ = -1;
+  for (;;) {
+    OwnedFd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (conn.valid()) {
+      disableNagle(conn);
+      *out = TcpSocket(std::move(conn));
+      return Status::OK();
+    }
+    if (errno != EINTR) return sysError("accept", errno);
   }
 }
+
+// --- Frames -------------------------------------------------------------------------------
 
 Status sendFrame(TcpSocket &sock, const Frame &frame) { return sock.sendAll(encodeFrame(frame)); }
 
@@ -159,19 +166,19 @@ Status recvFrame(TcpSocket &sock, size_t maxFrameBytes, Frame *out) {
   unsigned char prefix[4];
   Status st = sock.recvExactly(reinterpret_cast<char *>(prefix), sizeof(prefix));
   if (!st.ok()) return st;
-  uint32_t len = decodeLengthPrefix(prefix);
-  if (len < kFrameHeaderBytes || len > maxFrameBytes) {
-    return Status(Code::kBadRequest, "bad frame length " + std::to_string(len));
+  const uint32_t bodyLen = decodeLengthPrefix(prefix);
+  if (bodyLen < kFrameHeaderBytes || bodyLen > maxFrameBytes) {
+    return Status(Code::kBadRequest, "frame length " + std::to_string(bodyLen) + " out of bounds");
   }
-  std::string body(len, '\0');
-  st = sock.recvExactly(&body[0], len);
+  std::string body(bodyLen, '\0');
+  st = sock.recvExactly(&body[0], body.size());
   if (!st.ok()) return st;
   try {
     *out = decodeFrameBody(body);
+    return Status::OK();
   } catch (const ProtocolError &e) {
     return Status(Code::kBadRequest, e.what());
   }
-  return Status::OK();
 }
 
 }  // namespace kvshard

@@ -12,15 +12,33 @@
 
 namespace kvshard {
 
+// Sole owner of one descriptor: closed by reset() or on destruction, handed over by move.
+class OwnedFd {
+ public:
+  OwnedFd() = default;
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  ~OwnedFd() { reset(); }
+  OwnedFd(OwnedFd &&o) noexcept : fd_(o.release()) {}
+  OwnedFd &operator=(OwnedFd &&o) noexcept;
+  OwnedFd(const OwnedFd &) = delete;
+  OwnedFd &operator=(const OwnedFd &) = delete;
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release();
+  void reset();
+  // shutdown(SHUT_RDWR): a thread blocked on the descriptor in another thread returns.
+  void shutdownBoth() const;
+
+ private:
+  int fd_ = -1;
+};
+
+// A connected stream. Movable, not copyable.
 class TcpSocket {
  public:
   TcpSocket() = default;
-  explicit TcpSocket(int fd) : fd_(fd) {}
-  ~TcpSocket() { close(); }
-  TcpSocket(TcpSocket &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  TcpSocket &operator=(TcpSocket &&o) noexcept;
-  TcpSocket(const TcpSocket &) = delete;
-  TcpSocket &operator=(const TcpSocket &) = delete;
+  explicit TcpSocket(OwnedFd fd) : fd_(std::move(fd)) {}
 
   static Status connectTo(const std::string &host, uint16_t port, Millis timeout, TcpSocket *out);
 
@@ -29,37 +47,33 @@ class TcpSocket {
   Status setSendTimeout(Millis t);
   Status sendAll(const std::string &bytes);
   Status recvExactly(char *buf, size_t len);
-  void shutdown();
-  void close();
-  bool open() const { return fd_ >= 0; }
-  int fd() const { return fd_; }
+  void shutdown() { fd_.shutdownBoth(); }
+  void close() { fd_.reset(); }
+  bool open() const { return fd_.valid(); }
+  int fd() const { return fd_.get(); }
 
  private:
-  int fd_ = -1;
+  OwnedFd fd_;
 };
 
+// Listening socket on 127.0.0.1:port (port 0: the kernel picks one, see port()).
 class TcpListener {
  public:
-  TcpListener() = default;
-  ~TcpListener() { close(); }
-  TcpListener(const TcpListener &) = delete;
-  TcpListener &operator=(const TcpListener &) = delete;
-
-  // Binds 127.0.0.1:port (0 picks an ephemeral port).
   Status bindAndListen(uint16_t port);
   Status accept(TcpSocket *out);
   uint16_t port() const { return port_; }
-  void shutdown();
-  void close();
+  void shutdown() { fd_.shutdownBoth(); }
+  void close() { fd_.reset(); }
 
  private:
-  int fd_ = -1;
+  OwnedFd fd_;
   uint16_t port_ = 0;
 };
 
+// Frames on a stream: sendFrame writes one whole frame; recvFrame reads one and answers
+// kBadRequest for a length prefix outside [kFrameHeaderBytes, maxFrameBytes] or a body
+// that does not decode.
 Status sendFrame(TcpSocket &sock, const Frame &frame);
-// Reads one frame. A length prefix below the header size or above maxFrameBytes, and a
-// body that does not decode, are kBadRequest.
 Status recvFrame(TcpSocket &sock, size_t maxFrameBytes, Frame *out);
 
 }  // namespace kvshard

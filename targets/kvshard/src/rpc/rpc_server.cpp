@@ -13,101 +13,96 @@ void RpcServer::handle(Method method, RpcHandler handler) {
 }
 
 Status RpcServer::start(uint16_t port) {
-  Status st = listener_.bindAndListen(port);
-  if (!st.ok()) return st;
+  if (Status st = listener_.bindAndListen(port); !st.ok()) return st;
   running_ = true;
-  acceptor_ = std::thread([this] { acceptLoop(); });
-  for (int i = 0; i < opts_.handler_threads; ++i) handlers_pool_.emplace_back([this] { handlerLoop(); });
+  // Handlers first: the first accepted connection may queue calls right away.
+  for (int n = opts_.handler_threads; n > 0; --n) handlers_pool_.emplace_back(&RpcServer::handlerLoop, this);
+  acceptor_ = std::thread(&RpcServer::acceptLoop, this);
   return Status::OK();
 }
 
+// Stops in the order work flows: connections, then calls, then the queued work.
 void RpcServer::stop() {
   if (!running_.exchange(false)) return;
-  listener_.shutdown();
-  if (acceptor_.joinable()) acceptor_.join();
+  listener_.shutdown();  // wakes accept(); acceptLoop then sees !running_
+  std::thread acceptor = std::move(acceptor_);
+  if (acceptor.joinable()) acceptor.join();
   listener_.close();
-  std::list<ReaderThread> readers;
+  std::map<uint64_t, ConnectionThread> live;
   {
-    std::lock_guard<std::mutex> lk(readers_mu_);
-    readers.swap(readers_);
+    std::lock_guard<std::mutex> lk(conns_mu_);
+    live.swap(conns_);
+    exited_.clear();
   }
-  for (ReaderThread &r : readers) r.conn->sock.shutdown();
-  for (ReaderThread &r : readers) r.thread.join();
-  queue_.close();
-  for (std::thread &t : handlers_pool_) t.join();
-  handlers_pool_.clear();
+  for (auto &entry : live) entry.second.conn->sock.shutdown();
+  for (auto &entry : live) entry.second.thread.join();
+  queue_.close();  // handlers finish what is queued, then pop() returns false
+  std::vector<std::thread> pool;
+  pool.swap(handlers_pool_);
+  for (std::thread &t : pool) t.join();
 }
 
+// Counters are read one by one: a snapshot taken under load need not be consistent.
 RpcServerStats RpcServer::stats() const {
-  RpcServerStats s;
-  s.calls = calls_;
-  s.overloaded = overloaded_;
-  s.errors = errors_;
-  s.malformed = malformed_;
-  return s;
+  return RpcServerStats{calls_.load(std::memory_order_relaxed), overloaded_.load(std::memory_order_relaxed),
+                        errors_.load(std::memory_order_relaxed), malformed_.load(std::memory_order_relaxed)};
 }
 
+// Acceptor thread: one reader thread per accepted connection. Returns when stop() shuts
+// the listener down.
 void RpcServer::acceptLoop() {
   nameThread(opts_.node);
-  while (running_) {
+  for (;;) {
     TcpSocket sock;
     Status st = listener_.accept(&sock);
-    if (!st.ok()) {
-      if (!running_) break;
+    if (!running_) return;
+    if (st.ok()) {
+      if (!spawnReader(std::move(sock))) return;
+    } else {
       KV_LOG(kWarn) << "accept: " << st.toString();
-      continue;
     }
-    joinFinishedReaders();
-    auto conn = std::make_shared<Connection>();
-    conn->sock = std::move(sock);
-    auto finished = std::make_shared<std::atomic<bool>>(false);
-    std::lock_guard<std::mutex> lk(readers_mu_);
-    if (!running_) break;
-    readers_.push_back(ReaderThread{std::thread([this, conn, finished] {
-                                      connectionLoop(conn);
-                                      *finished = true;
-                                    }),
-                                    conn, finished});
   }
 }
 
-void RpcServer::joinFinishedReaders() {
-  std::lock_guard<std::mutex> lk(readers_mu_);
-  for (auto it = readers_.begin(); it != readers_.end();) {
-    if (*it->finished) {
-      it->thread.join();
-      it = readers_.erase(it);
-    } else {
-      ++it;
-    }
+// Gives a new connection its reader thread; false once the server is stopping. The
+// reader records its own exit in exited_, and the next accepted connection joins it.
+bool RpcServer::spawnReader(TcpSocket sock) {
+  auto conn = std::make_shared<Connection>();
+  conn->sock = std::move(sock);
+  std::lock_guard<std::mutex> lk(conns_mu_);
+  reapExitedLocked();
+  if (!running_) return false;
+  uint64_t id = next_conn_++;
+  std::thread reader([this, conn, id] {
+    connectionLoop(conn);
+    std::lock_guard<std::mutex> exitLk(conns_mu_);
+    exited_.push_back(id);
+  });
+  conns_.emplace(id, ConnectionThread{conn, std::move(reader)});
+  return true;
+}
+
+void RpcServer::reapExitedLocked() {
+  for (uint64_t id : exited_) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    it->second.thread.join();  // already past its last use of conns_mu_
+    conns_.erase(it);
   }
+  exited_.clear();
 }
 
 // Reads frames off one connection into the call queue; a full queue is answered at once
 // with OVERLOADED instead of queueing more work.
 void RpcServer::connectionLoop(const std::shared_ptr<Connection> &conn) {
   nameThread(opts_.node);
-  while (running_) {
-    Frame frame;
-    Status st = recvFrame(conn->sock, opts_.max_frame_bytes, &frame);
-    if (!st.ok()) {
-      // A stream with a bad length prefix cannot be resynchronised: drop the connection.
-      if (st.code() == Code::kBadRequest) {
-        ++malformed_;
-        KV_LOG(kWarn) << "closing connection after malformed frame: " << st.toString();
-      }
-      break;
-    }
-    if (frame.kind != FrameKind::kRequest) {
-      ++malformed_;
-      break;
-    }
-    Frame header = frame;
-    header.payload.clear();
-    if (!queue_.tryPush(Call{conn, std::move(frame)})) {
-      ++overloaded_;
-      reply(*conn, header, Code::kOverloaded, encodeErrorPayload("call queue full", ""));
-    }
+  Frame frame;
+  while (running_ && readRequest(*conn, &frame)) {
+    const uint16_t method = frame.method;
+    const uint64_t id = frame.id;
+    if (queue_.tryPush(Call{conn, std::move(frame)})) continue;
+    ++overloaded_;
+    reply(*conn, method, id, Code::kOverloaded, encodeErrorPayload("call queue full", ""));
   }
   conn->sock.shutdown();
 }
@@ -123,43 +118,64 @@ void RpcServer::handlerLoop() {
   }
 }
 
-void RpcServer::dispatch(Call &call) {
-  ++calls_;
-  auto it = handlers_.find(call.request.method);
-  if (it == handlers_.end()) {
+// One request frame; false ends the connection: EOF, a socket error, or a malformed
+// frame (a length-prefixed stream cannot be resynchronised after one).
+bool RpcServer::readRequest(Connection &conn, Frame *frame) {
+  Status st = recvFrame(conn.sock, opts_.max_frame_bytes, frame);
+  if (st.code() == Code::kBadRequest) {
     ++malformed_;
-    reply(*call.conn, call.request, Code::kBadRequest,
-          encodeErrorPayload("unknown method " + std::to_string(call.request.method), ""));
-    return;
+    KV_LOG(kWarn) << "closing connection after malformed frame: " << st.toString();
+    return false;
   }
-  try {
-    Decoder dec(call.request.payload);
-    std::string response = it->second(dec);
-    reply(*call.conn, call.request, Code::kOk, std::move(response));
-  } catch (const KvError &e) {
-    ++errors_;
-    reply(*call.conn, call.request, e.code(), encodeErrorPayload(e.what(), e.detail()));
-  } catch (const ProtocolError &e) {
-    ++malformed_;
-    reply(*call.conn, call.request, Code::kBadRequest, encodeErrorPayload(e.what(), ""));
-  } catch (const std::exception &e) {
-    ++errors_;
-    KV_LOG(kWarn) << methodName(static_cast<Method>(call.request.method)) << " failed: " << e.what();
-    reply(*call.conn, call.request, Code::kInternal, encodeErrorPayload(e.what(), ""));
-  }
+  if (!st.ok()) return false;
+  if (frame->kind == FrameKind::kRequest) return true;
+  ++malformed_;  // a response sent to a server
+  return false;
 }
 
-void RpcServer::reply(Connection &conn, const Frame &request, Code code, std::string payload) {
+void RpcServer::dispatch(Call &call) {
+  ++calls_;
+  const Frame &req = call.request;
+  auto it = handlers_.find(req.method);
+  if (it == handlers_.end()) {
+    ++malformed_;
+    reply(*call.conn, req.method, req.id, Code::kBadRequest,
+          encodeErrorPayload("unknown method " + std::to_string(req.method), ""));
+    return;
+  }
+  Code code = Code::kOk;
+  std::string payload;
+  try {
+    Reader args(req.payload);
+    payload = it->second(args);
+  } catch (const KvError &e) {
+    ++errors_;
+    code = e.code();
+    payload = encodeErrorPayload(e.what(), e.detail());
+  } catch (const ProtocolError &e) {
+    ++malformed_;
+    code = Code::kBadRequest;
+    payload = encodeErrorPayload(e.what(), "");
+  } catch (const std::exception &e) {
+    ++errors_;
+    KV_LOG(kWarn) << methodName(static_cast<Method>(req.method)) << " failed: " << e.what();
+    code = Code::kInternal;
+    payload = encodeErrorPayload(e.what(), "");
+  }
+  reply(*call.conn, req.method, req.id, code, std::move(payload));
+}
+
+void RpcServer::reply(Connection &conn, uint16_t method, uint64_t id, Code code, std::string payload) {
   Frame resp;
   resp.kind = FrameKind::kResponse;
-  resp.method = request.method;
+  resp.method = method;
   resp.status = static_cast<uint16_t>(code);
-  resp.id = request.id;
+  resp.id = id;
   resp.payload = std::move(payload);
   std::lock_guard<std::mutex> lk(conn.write_mu);
   Status st = sendFrame(conn.sock, resp);
   if (!st.ok()) {
-    KV_LOG(kDebug) << "response to call " << request.id << " lost: " << st.toString();
+    KV_LOG(kDebug) << "response to call " << id << " lost: " << st.toString();
   }
 }
 

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,7 +20,7 @@
 
 namespace kvshard {
 
-using RpcHandler = std::function<std::string(Decoder &)>;
+using RpcHandler = std::function<std::string(Reader &)>;
 
 struct RpcServerOptions {
   std::string node;            // thread name of every server thread
@@ -61,18 +60,20 @@ class RpcServer {
     std::shared_ptr<Connection> conn;
     Frame request;
   };
-  struct ReaderThread {
-    std::thread thread;
+  // A connection and the thread reading it, keyed by a connection number in conns_.
+  struct ConnectionThread {
     std::shared_ptr<Connection> conn;
-    std::shared_ptr<std::atomic<bool>> finished;
+    std::thread thread;
   };
 
   void acceptLoop();
+  bool spawnReader(TcpSocket sock);
+  void reapExitedLocked();
   void connectionLoop(const std::shared_ptr<Connection> &conn);
+  bool readRequest(Connection &conn, Frame *frame);
   void handlerLoop();
   void dispatch(Call &call);
-  void reply(Connection &conn, const Frame &request, Code code, std::string payload);
-  void joinFinishedReaders();
+  void reply(Connection &conn, uint16_t method, uint64_t id, Code code, std::string payload);
 
   const RpcServerOptions opts_;
   std::map<uint16_t, RpcHandler> handlers_;
@@ -81,8 +82,10 @@ class RpcServer {
   std::atomic<bool> running_{false};
   std::thread acceptor_;
   std::vector<std::thread> handlers_pool_;
-  std::mutex readers_mu_;
-  std::list<ReaderThread> readers_;
+  std::mutex conns_mu_;  // guards conns_, exited_, next_conn_
+  std::map<uint64_t, ConnectionThread> conns_;
+  std::vector<uint64_t> exited_;  // readers whose loop has returned, not yet joined
+  uint64_t next_conn_ = 0;
   std::atomic<uint64_t> calls_{0}, overloaded_{0}, errors_{0}, malformed_{0};
 };
 

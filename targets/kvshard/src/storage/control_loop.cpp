@@ -75,7 +75,7 @@ bool ControlLoop::renewLeaseWithRetry(RenewLeaseResponse *resp) {
     Status st = node_.coordinator().call(Method::kRenewLease, req.encode(), &bytes);
     if (st.ok()) {
       try {
-        Decoder d(bytes);
+        Reader d(bytes);
         *resp = RenewLeaseResponse::decode(d);
       } catch (const ProtocolError &e) {
         st = Status(Code::kBadRequest, e.what());

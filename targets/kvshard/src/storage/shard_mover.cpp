@@ -94,7 +94,7 @@ Status ShardMover::reportDone(uint32_t shard, const NodeAddress &target, bool ok
   Status st = coordinator_.call(Method::kHandoffDone, req.encode(), &bytes);
   if (!st.ok()) return st;
   try {
-    Decoder d(bytes);
+    Reader d(bytes);
     *resp = HandoffDoneResponse::decode(d);
   } catch (const ProtocolError &e) {
     return Status(Code::kBadRequest, e.what());

@@ -23,27 +23,27 @@ Status ShardStore::open(const std::string &walPath, bool fsync) {
 
 void ShardStore::applyRecord(const std::string &body) {
   try {
-    Decoder d(body);
-    Op op = static_cast<Op>(d.u8());
-    uint32_t shard = d.u32();
+    Reader r(body);
+    Op op = static_cast<Op>(r.byte());
+    uint32_t shard = r.varint32();
     if (shard >= shards_.size()) return;
     Shard &s = shards_[shard];
     switch (op) {
       case Op::kPut: {
-        uint64_t version = d.u64();
-        std::string key = d.str();
-        s.data[key] = StoredValue{d.str(), version};
+        uint64_t version = r.varint();
+        std::string key = r.blob();
+        s.data[key] = StoredValue{r.blob(), version};
         break;
       }
       case Op::kDelete:
-        s.data.erase(d.str());
+        s.data.erase(r.blob());
         break;
       case Op::kBatch: {
-        std::vector<BatchEntry> entries(d.count(16));
+        std::vector<BatchEntry> entries(r.listSize(3));
         for (BatchEntry &e : entries) {
-          e.key = d.str();
-          e.value = d.str();
-          e.version = d.u64();
+          e.key = r.blob();
+          e.value = r.blob();
+          e.version = r.varint();
         }
         mergeInto(s, entries);
         break;
@@ -96,18 +96,18 @@ bool ShardStore::get(uint32_t shard, const std::string &key, std::string *value)
 void ShardStore::put(uint32_t shard, const std::string &key, const std::string &value) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);
-  Encoder e;
-  e.u8(static_cast<uint8_t>(Op::kPut)).u32(shard).u64(s.epoch).str(key).str(value);
-  wal_.append(e.bytes());
+  Writer w;
+  w.byte(static_cast<uint8_t>(Op::kPut)).varint(shard).varint(s.epoch).blob(key).blob(value);
+  wal_.append(w.buffer());
   s.data[key] = StoredValue{value, s.epoch};
 }
 
 void ShardStore::remove(uint32_t shard, const std::string &key) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);
-  Encoder e;
-  e.u8(static_cast<uint8_t>(Op::kDelete)).u32(shard).str(key);
-  wal_.append(e.bytes());
+  Writer w;
+  w.byte(static_cast<uint8_t>(Op::kDelete)).varint(shard).blob(key);
+  wal_.append(w.buffer());
   s.data.erase(key);
 }
 
@@ -126,10 +126,10 @@ size_t ShardStore::mergeInto(Shard &s, const std::vector<BatchEntry> &entries) {
 size_t ShardStore::merge(uint32_t shard, const std::vector<BatchEntry> &entries) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);
-  Encoder e;
-  e.u8(static_cast<uint8_t>(Op::kBatch)).u32(shard).u32(static_cast<uint32_t>(entries.size()));
-  for (const BatchEntry &b : entries) e.str(b.key).str(b.value).u64(b.version);
-  wal_.append(e.bytes());
+  Writer w;
+  w.byte(static_cast<uint8_t>(Op::kBatch)).varint(shard).varint(entries.size());
+  for (const BatchEntry &b : entries) w.blob(b.key).blob(b.value).varint(b.version);
+  wal_.append(w.buffer());
   return mergeInto(s, entries);
 }
 
@@ -158,11 +158,11 @@ std::vector<BatchEntry> ShardStore::snapshot(uint32_t shard) const {
 void ShardStore::drop(uint32_t shard) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);
-  Encoder e;
-  e.u8(static_cast<uint8_t>(Op::kDrop)).u32(shard);
+  Writer w;
+  w.byte(static_cast<uint8_t>(Op::kDrop)).varint(shard);
   s.data.clear();
   s.owned = false;
-  wal_.append(e.bytes());
+  wal_.append(w.buffer());
 }
 
 std::vector<ShardAssignment> ShardStore::ownedShards() const {

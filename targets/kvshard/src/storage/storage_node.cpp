@@ -37,12 +37,12 @@ StorageNode::StorageNode(const Config &cfg, std::string id, std::string dataDir,
       shard_requests_(new std::atomic<uint64_t>[static_cast<size_t>(store_.numShards())]),
       last_shard_requests_(static_cast<size_t>(store_.numShards()), 0) {
   for (int i = 0; i < store_.numShards(); ++i) shard_requests_[static_cast<size_t>(i)] = 0;
-  server_.handle(Method::kGet, [this](Decoder &d) { return onGet(d); });
-  server_.handle(Method::kPut, [this](Decoder &d) { return onPut(d); });
-  server_.handle(Method::kDelete, [this](Decoder &d) { return onDelete(d); });
-  server_.handle(Method::kInstallBatch, [this](Decoder &d) { return onInstallBatch(d); });
-  server_.handle(Method::kShardReady, [this](Decoder &d) { return onShardReady(d); });
-  server_.handle(Method::kStats, [this](Decoder &d) { return onStats(d); });
+  server_.handle(Method::kGet, [this](Reader &d) { return onGet(d); });
+  server_.handle(Method::kPut, [this](Reader &d) { return onPut(d); });
+  server_.handle(Method::kDelete, [this](Reader &d) { return onDelete(d); });
+  server_.handle(Method::kInstallBatch, [this](Reader &d) { return onInstallBatch(d); });
+  server_.handle(Method::kShardReady, [this](Reader &d) { return onShardReady(d); });
+  server_.handle(Method::kStats, [this](Reader &d) { return onStats(d); });
 }
 
 StorageNode::~StorageNode() { stop(); }
@@ -81,7 +81,7 @@ Status StorageNode::registerWithCoordinator() {
   if (!st.ok()) return st;
   RegisterNodeResponse resp;
   try {
-    Decoder d(bytes);
+    Reader d(bytes);
     resp = RegisterNodeResponse::decode(d);
   } catch (const ProtocolError &e) {
     return Status(Code::kBadRequest, e.what());
@@ -137,18 +137,18 @@ void StorageNode::admit(uint32_t shard, uint64_t epoch) {
   }
 }
 
-std::string StorageNode::onGet(Decoder &d) {
+std::string StorageNode::onGet(Reader &d) {
   KeyRequest req = KeyRequest::decode(d);
   admit(req.shard, req.epoch);
   ++gets_;
   std::string value;
   if (!store_.get(req.shard, req.key, &value)) throw NotFoundError("no key " + req.key);
-  Encoder e;
-  e.str(value);
-  return e.take();
+  Writer w;
+  w.blob(value);
+  return w.release();
 }
 
-std::string StorageNode::onPut(Decoder &d) {
+std::string StorageNode::onPut(Reader &d) {
   PutRequest req = PutRequest::decode(d);
   admit(req.shard, req.epoch);
   ++puts_;
@@ -161,7 +161,7 @@ std::string StorageNode::onPut(Decoder &d) {
   return std::string();
 }
 
-std::string StorageNode::onDelete(Decoder &d) {
+std::string StorageNode::onDelete(Reader &d) {
   KeyRequest req = KeyRequest::decode(d);
   admit(req.shard, req.epoch);
   ++deletes_;
@@ -175,7 +175,7 @@ std::string StorageNode::onDelete(Decoder &d) {
 }
 
 // Handoff receiver: verifies the batch checksum before merging.
-std::string StorageNode::onInstallBatch(Decoder &d) {
+std::string StorageNode::onInstallBatch(Reader &d) {
   InstallBatchRequest req = InstallBatchRequest::decode(d);
   uint32_t actual = req.computeChecksum();
   if (actual != req.checksum) {
@@ -187,14 +187,14 @@ std::string StorageNode::onInstallBatch(Decoder &d) {
   return std::string();
 }
 
-std::string StorageNode::onShardReady(Decoder &d) {
+std::string StorageNode::onShardReady(Reader &d) {
   ShardReadyRequest req = ShardReadyRequest::decode(d);
   store_.adopt(req.shard, req.epoch);
   return std::string();
 }
 
-std::string StorageNode::onStats(Decoder &d) {
-  d.expectEnd();
+std::string StorageNode::onStats(Reader &d) {
+  d.requireEnd();
   return encodeStats(stats());
 }
 

@@ -49,12 +49,12 @@ class StorageNode {
   RenewLeaseRequest loadReport();
 
  private:
-  std::string onGet(Decoder &d);
-  std::string onPut(Decoder &d);
-  std::string onDelete(Decoder &d);
-  std::string onInstallBatch(Decoder &d);
-  std::string onShardReady(Decoder &d);
-  std::string onStats(Decoder &d);
+  std::string onGet(Reader &d);
+  std::string onPut(Reader &d);
+  std::string onDelete(Reader &d);
+  std::string onInstallBatch(Reader &d);
+  std::string onShardReady(Reader &d);
+  std::string onStats(Reader &d);
   // Counts the request for the load report, applies the configured delay, and throws
   // WrongOwnerError unless this node may serve the shard.
   void admit(uint32_t shard, uint64_t epoch);

@@ -52,9 +52,9 @@ Status WriteAheadLog::replay(const std::function<void(const std::string &)> &app
 }
 
 void WriteAheadLog::append(const std::string &body) {
-  Encoder e;
-  e.u32(static_cast<uint32_t>(body.size())).u32(crc32(body));
-  std::string record = e.take();
+  Writer w;
+  w.fixed(static_cast<uint32_t>(body.size())).fixed(crc32(body));
+  std::string record = w.release();
   record.append(body);
   ssize_t n = ::write(fd_, record.data(), record.size());
   if (n != static_cast<ssize_t>(record.size())) {

@@ -2,111 +2,125 @@
 
 namespace kvshard {
 
-Encoder &Encoder::u8(uint8_t v) {
-  buf_.push_back(static_cast<char>(v));
+namespace {
+
+constexpr unsigned kMaxVarintBytes = 10;  // ceil(64 / 7)
+
+}  // namespace
+
+// --- Writer -------------------------------------------------------------------------------
+
+Writer &Writer::varint(uint64_t v) {
+  while (v >= 0x80) {
+    out_ += static_cast<char>(static_cast<uint8_t>(v) | 0x80);
+    v >>= 7;
+  }
+  out_ += static_cast<char>(v);
   return *this;
 }
 
-Encoder &Encoder::u16(uint16_t v) {
-  u8(static_cast<uint8_t>(v >> 8));
-  return u8(static_cast<uint8_t>(v));
+Writer &Writer::zigzag(int64_t v) {
+  uint64_t u = static_cast<uint64_t>(v);
+  return varint((u << 1) ^ (v < 0 ? ~uint64_t(0) : 0));
 }
 
-Encoder &Encoder::u32(uint32_t v) {
-  u16(static_cast<uint16_t>(v >> 16));
-  return u16(static_cast<uint16_t>(v));
+Writer &Writer::flag(bool v) { return byte(v ? 1 : 0); }
+
+Writer &Writer::blob(const std::string &s) { return varint(s.size()).raw(s); }
+
+// --- Reader -------------------------------------------------------------------------------
+
+void Reader::ensure(size_t n) const {
+  if (n <= left()) return;
+  throw ProtocolError("message ends early: " + std::to_string(n) + " more bytes wanted at offset " +
+                      std::to_string(consumed()) + ", " + std::to_string(left()) + " left");
 }
 
-Encoder &Encoder::u64(uint64_t v) {
-  u32(static_cast<uint32_t>(v >> 32));
-  return u32(static_cast<uint32_t>(v));
+uint64_t Reader::varint() {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < kMaxVarintBytes; ++i) {
+    uint8_t b = byte();
+    v |= static_cast<uint64_t>(b & 0x7F) << (7 * i);
+    if ((b & 0x80) == 0) return v;
+  }
+  throw ProtocolError("varint longer than " + std::to_string(kMaxVarintBytes) + " bytes");
 }
 
-Encoder &Encoder::str(const std::string &s) {
-  u32(static_cast<uint32_t>(s.size()));
-  buf_.append(s);
-  return *this;
+int64_t Reader::zigzag() {
+  uint64_t u = varint();
+  return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
 }
 
-void Decoder::need(size_t n) const {
-  if (remaining() < n) {
-    throw ProtocolError("truncated message: need " + std::to_string(n) + " bytes, have " +
-                        std::to_string(remaining()));
+uint8_t Reader::byte() {
+  ensure(1);
+  return static_cast<uint8_t>(*cur_++);
+}
+
+bool Reader::flag() {
+  switch (byte()) {
+    case 0: return false;
+    case 1: return true;
+    default: throw ProtocolError("flag byte is neither 0 nor 1");
   }
 }
 
-uint8_t Decoder::u8() {
-  need(1);
-  return static_cast<uint8_t>(buf_[pos_++]);
-}
-
-uint16_t Decoder::u16() {
-  uint16_t hi = u8();
-  return static_cast<uint16_t>((hi << 8) | u8());
-}
-
-uint32_t Decoder::u32() {
-  uint32_t hi = u16();
-  return (hi << 16) | u16();
-}
-
-uint64_t Decoder::u64() {
-  uint64_t hi = u32();
-  return (hi << 32) | u32();
-}
-
-bool Decoder::boolean() {
-  uint8_t v = u8();
-  if (v > 1) throw ProtocolError("bad boolean " + std::to_string(v));
-  return v == 1;
-}
-
-std::string Decoder::str() {
-  uint32_t n = u32();
-  need(n);
-  std::string s = buf_.substr(pos_, n);
-  pos_ += n;
+std::string Reader::blob() {
+  uint64_t n = varint();
+  ensure(n);
+  std::string s(cur_, static_cast<size_t>(n));
+  cur_ += n;
   return s;
 }
 
-uint32_t Decoder::count(size_t minElementBytes) {
-  uint32_t n = u32();
-  if (minElementBytes > 0 && n > remaining() / minElementBytes) {
-    throw ProtocolError("list of " + std::to_string(n) + " elements cannot fit in " +
-                        std::to_string(remaining()) + " bytes");
+size_t Reader::listSize(size_t minEncodedBytes) {
+  uint64_t n = varint();
+  size_t per = minEncodedBytes == 0 ? 1 : minEncodedBytes;
+  if (n > left() / per) {
+    throw ProtocolError("list claims " + std::to_string(n) + " elements but only " + std::to_string(left()) +
+                        " bytes follow");
   }
-  return n;
+  return static_cast<size_t>(n);
 }
 
-void Decoder::expectEnd() const {
-  if (remaining() != 0) throw ProtocolError(std::to_string(remaining()) + " trailing bytes");
+void Reader::requireEnd() const {
+  if (left() == 0) return;
+  throw ProtocolError("unexpected " + std::to_string(left()) + " bytes after the message");
 }
+
+// --- Frames -------------------------------------------------------------------------------
 
 std::string encodeFrame(const Frame &frame) {
-  Encoder e;
-  e.u32(static_cast<uint32_t>(kFrameHeaderBytes + frame.payload.size()));
-  e.u8(kFrameMagic).u8(static_cast<uint8_t>(frame.kind)).u16(frame.method).u16(frame.status).u64(frame.id);
-  std::string out = e.take();
-  out.append(frame.payload);
-  return out;
+  Writer w;
+  w.fixed(static_cast<uint32_t>(kFrameHeaderBytes + frame.payload.size()))
+      .byte(kFrameMagic)
+      .byte(static_cast<uint8_t>(frame.kind))
+      .fixed(frame.method)
+      .fixed(frame.status)
+      .fixed(frame.id)
+      .raw(frame.payload);
+  return w.release();
 }
 
 Frame decodeFrameBody(const std::string &body) {
-  Decoder d(body);
-  if (d.u8() != kFrameMagic) throw ProtocolError("bad frame magic");
-  uint8_t kind = d.u8();
-  if (kind > 1) throw ProtocolError("bad frame kind " + std::to_string(kind));
+  Reader r(body);
+  if (r.byte() != kFrameMagic) throw ProtocolError("frame does not start with the kvshard magic");
   Frame f;
-  f.kind = static_cast<FrameKind>(kind);
-  f.method = d.u16();
-  f.status = d.u16();
-  f.id = d.u64();
-  f.payload = body.substr(kFrameHeaderBytes);
+  switch (r.byte()) {
+    case 0: f.kind = FrameKind::kRequest; break;
+    case 1: f.kind = FrameKind::kResponse; break;
+    default: throw ProtocolError("frame kind is neither request nor response");
+  }
+  f.method = r.fixed<uint16_t>();
+  f.status = r.fixed<uint16_t>();
+  f.id = r.fixed<uint64_t>();
+  f.payload.assign(body, r.consumed(), std::string::npos);
   return f;
 }
 
-uint32_t decodeLengthPrefix(const unsigned char p[4]) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+uint32_t decodeLengthPrefix(const unsigned char prefix[4]) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | prefix[i];
+  return v;
 }
 
 }  // namespace kvshard

@@ -1,17 +1,28 @@
-// Byte-level encoding of messages and the length-prefixed frame around them.
+// kvshard wire encoding.
 //
-// Frame (integers big-endian):
-//   u32 length    bytes after this field (header rest + payload)
-//   u8  magic     0x4B ('K')
-//   u8  kind      0 = request, 1 = response
-//   u16 method
-//   u16 status    Code of a response, 0 in requests
-//   u64 id        request id, echoed by the response
+// Message bodies are a flat sequence of fields written by Writer and read back, in the
+// same order, by Reader:
+//   unsigned integers   LEB128 varint (7 bits per byte, low group first, high bit = more)
+//   signed integers     zigzag, then varint
+//   flags               one byte, 0 or 1
+//   blobs / strings     varint byte count, then the bytes
+//   lists               varint element count, then the elements
+// Fixed-width big-endian integers (Writer::fixed / Reader::fixed) are kept for the places
+// that need a known size up front: the frame header and the WAL record header.
+//
+// Frame:
+//   be32 length    bytes after this field (header rest + payload)
+//   u8   magic     0x4B ('K')
+//   u8   kind      0 = request, 1 = response
+//   be16 method
+//   be16 status    Code of a response, 0 in requests
+//   be64 id        request id, echoed by the response
 //   payload
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "common/status.h"
 
@@ -30,47 +41,89 @@ struct Frame {
   std::string payload;
 };
 
+// Append-only builder of a message body.
+class Writer {
+ public:
+  Writer &varint(uint64_t v);
+  Writer &zigzag(int64_t v);
+  Writer &flag(bool v);
+  Writer &byte(uint8_t v) {
+    out_ += static_cast<char>(v);
+    return *this;
+  }
+  Writer &blob(const std::string &s);
+  // Bytes as they are, no length: only for what the reader can delimit by itself.
+  Writer &raw(const std::string &s) {
+    out_ += s;
+    return *this;
+  }
+  const std::string &buffer() const { return out_; }
+  std::string release() { return std::move(out_); }
+  size_t size() const { return out_.size(); }
+
+  // Big-endian, all sizeof(T) bytes.
+  template <class T>
+  Writer &fixed(T v) {
+    static_assert(std::is_unsigned<T>::value, "fixed() takes unsigned integers");
+    for (int shift = 8 * (static_cast<int>(sizeof(T)) - 1); shift >= 0; shift -= 8) {
+      out_ += static_cast<char>(static_cast<uint8_t>(v >> shift));
+    }
+    return *this;
+  }
+
+ private:
+  std::string out_;
+};
+
+// Cursor over a body produced by Writer. Every read is bounds-checked: running off the
+// end, an over-long varint, or a value too large for its field throws ProtocolError.
+class Reader {
+ public:
+  explicit Reader(const std::string &in) : begin_(in.data()), cur_(in.data()), end_(in.data() + in.size()) {}
+
+  uint64_t varint();
+  uint32_t varint32() { return narrow<uint32_t>(varint()); }
+  uint16_t varint16() { return narrow<uint16_t>(varint()); }
+  int64_t zigzag();
+  bool flag();
+  uint8_t byte();
+  std::string blob();
+  template <class T>
+  T fixed() {
+    static_assert(std::is_unsigned<T>::value, "fixed() reads unsigned integers");
+    ensure(sizeof(T));
+    T v = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>((v << 8) | static_cast<uint8_t>(*cur_++));
+    return v;
+  }
+  // An element count; every element takes at least minEncodedBytes, so a count the
+  // unread bytes cannot hold is rejected before anything is allocated for it.
+  size_t listSize(size_t minEncodedBytes);
+  // Throws unless every byte has been consumed.
+  void requireEnd() const;
+  size_t left() const { return static_cast<size_t>(end_ - cur_); }
+  size_t consumed() const { return static_cast<size_t>(cur_ - begin_); }
+
+ private:
+  void ensure(size_t n) const;
+  template <class T>
+  T narrow(uint64_t v) const {
+    if (v > static_cast<uint64_t>(static_cast<T>(~T(0)))) throw ProtocolError("varint " + std::to_string(v) + " out of range");
+    return static_cast<T>(v);
+  }
+
+  const char *begin_;
+  const char *cur_;
+  const char *end_;
+};
+
+// --- Frames (layout at the top of this file) ---------------------------------------------
+
 // The whole frame, length prefix included.
 std::string encodeFrame(const Frame &frame);
 // Parses everything after the length prefix; throws ProtocolError.
 Frame decodeFrameBody(const std::string &body);
-// Reads a big-endian u32 length prefix.
+// Reads a big-endian u32 (the frame length prefix, the WAL record header words).
 uint32_t decodeLengthPrefix(const unsigned char prefix[4]);
-
-class Encoder {
- public:
-  Encoder &u8(uint8_t v);
-  Encoder &u16(uint16_t v);
-  Encoder &u32(uint32_t v);
-  Encoder &u64(uint64_t v);
-  Encoder &boolean(bool v) { return u8(v ? 1 : 0); }
-  Encoder &str(const std::string &s);
-  const std::string &bytes() const { return buf_; }
-  std::string take() { return std::move(buf_); }
-
- private:
-  std::string buf_;
-};
-
-// Bounds-checked reader for what Encoder wrote; any overrun throws ProtocolError.
-class Decoder {
- public:
-  explicit Decoder(const std::string &buf) : buf_(buf) {}
-  uint8_t u8();
-  uint16_t u16();
-  uint32_t u32();
-  uint64_t u64();
-  bool boolean();
-  std::string str();
-  // A list length, rejected when the remaining bytes cannot hold that many elements.
-  uint32_t count(size_t minElementBytes);
-  void expectEnd() const;
-  size_t remaining() const { return buf_.size() - pos_; }
-
- private:
-  void need(size_t n) const;
-  const std::string &buf_;
-  size_t pos_ = 0;
-};
 
 }  // namespace kvshard

@@ -1,5 +1,10 @@
 #include "wire/protocol.h"
 
+#include <climits>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
 #include "wire/hashing.h"
 
 namespace kvshard {
@@ -20,282 +25,230 @@ const char *methodName(Method m) {
   return "Unknown";
 }
 
-void NodeAddress::encode(Encoder &e) const { e.str(id).str(host).u16(port); }
-
-NodeAddress NodeAddress::decode(Decoder &d) {
-  NodeAddress a;
-  a.id = d.str();
-  a.host = d.str();
-  a.port = d.u16();
-  return a;
-}
-
 namespace {
 
-void encodeAssignments(Encoder &e, const std::vector<ShardAssignment> &v) {
-  e.u32(static_cast<uint32_t>(v.size()));
-  for (const ShardAssignment &a : v) e.u32(a.shard).u64(a.epoch);
+// Every message lists its fields once, in wire order, in a describe() overload below. The
+// same list drives both directions: Out writes the fields, In reads them back into place.
+// Side<IO, T> is `const T` while encoding and `T` while decoding.
+template <class IO, class T>
+using Side = typename std::conditional<IO::kEncoding, const T, T>::type;
+
+template <class IO> void describe(IO &io, Side<IO, NodeAddress> &m) { io(m.id)(m.host)(m.port); }
+template <class IO> void describe(IO &io, Side<IO, ShardAssignment> &m) { io(m.shard)(m.epoch); }
+template <class IO> void describe(IO &io, Side<IO, NodeCommand> &m) { io(m.type)(m.shard)(m.target); }
+template <class IO> void describe(IO &io, Side<IO, ShardRoute> &m) { io(m.shard)(m.owner)(m.epoch); }
+template <class IO> void describe(IO &io, Side<IO, BatchEntry> &m) { io(m.key)(m.value)(m.version); }
+
+template <class IO> void describe(IO &io, Side<IO, RegisterNodeRequest> &m) { io(m.node); }
+template <class IO> void describe(IO &io, Side<IO, RegisterNodeResponse> &m) { io(m.num_shards)(m.owned); }
+template <class IO> void describe(IO &io, Side<IO, RenewLeaseRequest> &m) { io(m.node)(m.load)(m.hot_shard); }
+template <class IO> void describe(IO &io, Side<IO, RenewLeaseResponse> &m) { io(m.owned)(m.commands); }
+template <class IO> void describe(IO &io, Side<IO, PlacementMap> &m) { io(m.num_shards)(m.routes); }
+template <class IO> void describe(IO &io, Side<IO, HandoffDoneRequest> &m) {
+  io(m.node)(m.shard)(m.target)(m.ok);
+}
+template <class IO> void describe(IO &io, Side<IO, HandoffDoneResponse> &m) { io(m.owner_is_target)(m.epoch); }
+template <class IO> void describe(IO &io, Side<IO, KeyRequest> &m) { io(m.shard)(m.epoch)(m.key); }
+template <class IO> void describe(IO &io, Side<IO, PutRequest> &m) { io(m.shard)(m.epoch)(m.key)(m.value); }
+template <class IO> void describe(IO &io, Side<IO, InstallBatchRequest> &m) {
+  io(m.shard)(m.epoch)(m.seq)(m.entries)(m.checksum);
+}
+template <class IO> void describe(IO &io, Side<IO, ShardReadyRequest> &m) { io(m.shard)(m.epoch); }
+template <class IO> void describe(IO &io, Side<IO, OwnerHint> &m) { io(m.owner)(m.epoch); }
+
+class Out {
+ public:
+  static constexpr bool kEncoding = true;
+  explicit Out(Writer &w) : w_(w) {}
+
+  Out &operator()(uint16_t v) { return varint(v); }
+  Out &operator()(uint32_t v) { return varint(v); }
+  Out &operator()(uint64_t v) { return varint(v); }
+  Out &operator()(int32_t v) {
+    w_.zigzag(v);
+    return *this;
+  }
+  Out &operator()(bool v) {
+    w_.flag(v);
+    return *this;
+  }
+  Out &operator()(const std::string &v) {
+    w_.blob(v);
+    return *this;
+  }
+  Out &operator()(CommandType v) {
+    w_.byte(static_cast<uint8_t>(v));
+    return *this;
+  }
+  Out &operator()(const StatsMap &stats) {
+    w_.varint(stats.size());
+    for (const auto &kv : stats) (*this)(kv.first)(kv.second);
+    return *this;
+  }
+  template <class T>
+  Out &operator()(const std::vector<T> &list) {
+    w_.varint(list.size());
+    for (const T &item : list) (*this)(item);
+    return *this;
+  }
+  template <class T>
+  Out &operator()(const T &message) {
+    describe(*this, message);
+    return *this;
+  }
+
+ private:
+  Out &varint(uint64_t v) {
+    w_.varint(v);
+    return *this;
+  }
+  Writer &w_;
+};
+
+class In {
+ public:
+  static constexpr bool kEncoding = false;
+  explicit In(Reader &r) : r_(r) {}
+
+  In &operator()(uint16_t &v) { return take(v, r_.varint16()); }
+  In &operator()(uint32_t &v) { return take(v, r_.varint32()); }
+  In &operator()(uint64_t &v) { return take(v, r_.varint()); }
+  In &operator()(int32_t &v) {
+    int64_t wide = r_.zigzag();
+    if (wide < INT32_MIN || wide > INT32_MAX) throw ProtocolError("signed field out of range");
+    return take(v, static_cast<int32_t>(wide));
+  }
+  In &operator()(bool &v) { return take(v, r_.flag()); }
+  In &operator()(std::string &v) { return take(v, r_.blob()); }
+  In &operator()(CommandType &v) {
+    uint8_t raw = r_.byte();
+    if (raw == static_cast<uint8_t>(CommandType::kHandoff)) return take(v, CommandType::kHandoff);
+    if (raw == static_cast<uint8_t>(CommandType::kDrop)) return take(v, CommandType::kDrop);
+    throw ProtocolError("unknown node command " + std::to_string(raw));
+  }
+  In &operator()(StatsMap &stats) {
+    // A counter is at least a one-byte name length and a one-byte value.
+    for (size_t n = r_.listSize(2); n > 0; --n) {
+      std::string name = r_.blob();
+      stats[name] = r_.varint();
+    }
+    return *this;
+  }
+  template <class T>
+  In &operator()(std::vector<T> &list) {
+    // Every element type here encodes to at least one byte.
+    list.resize(r_.listSize(1));
+    for (T &item : list) (*this)(item);
+    return *this;
+  }
+  template <class T>
+  In &operator()(T &message) {
+    describe(*this, message);
+    return *this;
+  }
+
+ private:
+  template <class T, class V>
+  In &take(T &field, V &&value) {
+    field = std::forward<V>(value);
+    return *this;
+  }
+  Reader &r_;
+};
+
+template <class M>
+std::string encodeMessage(const M &message) {
+  Writer w;
+  Out fields(w);
+  fields(message);
+  return w.release();
 }
 
-std::vector<ShardAssignment> decodeAssignments(Decoder &d) {
-  std::vector<ShardAssignment> v(d.count(12));
-  for (ShardAssignment &a : v) {
-    a.shard = d.u32();
-    a.epoch = d.u64();
-  }
-  return v;
+// A whole message: the body must end where the message does.
+template <class M>
+M decodeMessage(Reader &r) {
+  M message;
+  In fields(r);
+  fields(message);
+  r.requireEnd();
+  return message;
 }
 
 }  // namespace
 
-std::string RegisterNodeRequest::encode() const {
-  Encoder e;
-  node.encode(e);
-  return e.take();
+void NodeAddress::encode(Writer &w) const {
+  Out fields(w);
+  fields(*this);
 }
 
-RegisterNodeRequest RegisterNodeRequest::decode(Decoder &d) {
-  RegisterNodeRequest r;
-  r.node = NodeAddress::decode(d);
-  d.expectEnd();
-  return r;
+NodeAddress NodeAddress::decode(Reader &r) {
+  NodeAddress a;
+  In fields(r);
+  fields(a);
+  return a;
 }
 
-std::string RegisterNodeResponse::encode() const {
-  Encoder e;
-  e.u32(num_shards);
-  encodeAssignments(e, owned);
-  return e.take();
-}
+std::string RegisterNodeRequest::encode() const { return encodeMessage(*this); }
+RegisterNodeRequest RegisterNodeRequest::decode(Reader &r) { return decodeMessage<RegisterNodeRequest>(r); }
 
-RegisterNodeResponse RegisterNodeResponse::decode(Decoder &d) {
-  RegisterNodeResponse r;
-  r.num_shards = d.u32();
-  r.owned = decodeAssignments(d);
-  d.expectEnd();
-  return r;
-}
+std::string RegisterNodeResponse::encode() const { return encodeMessage(*this); }
+RegisterNodeResponse RegisterNodeResponse::decode(Reader &r) { return decodeMessage<RegisterNodeResponse>(r); }
 
-std::string RenewLeaseRequest::encode() const {
-  Encoder e;
-  e.str(node).u64(load).u32(static_cast<uint32_t>(hot_shard));
-  return e.take();
-}
+std::string RenewLeaseRequest::encode() const { return encodeMessage(*this); }
+RenewLeaseRequest RenewLeaseRequest::decode(Reader &r) { return decodeMessage<RenewLeaseRequest>(r); }
 
-RenewLeaseRequest RenewLeaseRequest::decode(Decoder &d) {
-  RenewLeaseRequest r;
-  r.node = d.str();
-  r.load = d.u64();
-  r.hot_shard = static_cast<int32_t>(d.u32());
-  d.expectEnd();
-  return r;
-}
+std::string RenewLeaseResponse::encode() const { return encodeMessage(*this); }
+RenewLeaseResponse RenewLeaseResponse::decode(Reader &r) { return decodeMessage<RenewLeaseResponse>(r); }
 
-std::string RenewLeaseResponse::encode() const {
-  Encoder e;
-  encodeAssignments(e, owned);
-  e.u32(static_cast<uint32_t>(commands.size()));
-  for (const NodeCommand &c : commands) {
-    e.u8(static_cast<uint8_t>(c.type)).u32(c.shard);
-    c.target.encode(e);
-  }
-  return e.take();
-}
+std::string PlacementMap::encode() const { return encodeMessage(*this); }
+PlacementMap PlacementMap::decode(Reader &r) { return decodeMessage<PlacementMap>(r); }
 
-RenewLeaseResponse RenewLeaseResponse::decode(Decoder &d) {
-  RenewLeaseResponse r;
-  r.owned = decodeAssignments(d);
-  r.commands.resize(d.count(15));
-  for (NodeCommand &c : r.commands) {
-    uint8_t t = d.u8();
-    if (t != static_cast<uint8_t>(CommandType::kHandoff) && t != static_cast<uint8_t>(CommandType::kDrop)) {
-      throw ProtocolError("bad command type " + std::to_string(t));
-    }
-    c.type = static_cast<CommandType>(t);
-    c.shard = d.u32();
-    c.target = NodeAddress::decode(d);
-  }
-  d.expectEnd();
-  return r;
-}
+std::string HandoffDoneRequest::encode() const { return encodeMessage(*this); }
+HandoffDoneRequest HandoffDoneRequest::decode(Reader &r) { return decodeMessage<HandoffDoneRequest>(r); }
 
-std::string PlacementMap::encode() const {
-  Encoder e;
-  e.u32(num_shards);
-  e.u32(static_cast<uint32_t>(routes.size()));
-  for (const ShardRoute &r : routes) {
-    e.u32(r.shard);
-    r.owner.encode(e);
-    e.u64(r.epoch);
-  }
-  return e.take();
-}
+std::string HandoffDoneResponse::encode() const { return encodeMessage(*this); }
+HandoffDoneResponse HandoffDoneResponse::decode(Reader &r) { return decodeMessage<HandoffDoneResponse>(r); }
 
-PlacementMap PlacementMap::decode(Decoder &d) {
-  PlacementMap m;
-  m.num_shards = d.u32();
-  m.routes.resize(d.count(22));
-  for (ShardRoute &r : m.routes) {
-    r.shard = d.u32();
-    r.owner = NodeAddress::decode(d);
-    r.epoch = d.u64();
-  }
-  d.expectEnd();
-  return m;
-}
+std::string encodeStats(const StatsMap &stats) { return encodeMessage(stats); }
+StatsMap decodeStats(Reader &r) { return decodeMessage<StatsMap>(r); }
 
-std::string HandoffDoneRequest::encode() const {
-  Encoder e;
-  e.str(node).u32(shard).str(target).boolean(ok);
-  return e.take();
-}
+std::string KeyRequest::encode() const { return encodeMessage(*this); }
+KeyRequest KeyRequest::decode(Reader &r) { return decodeMessage<KeyRequest>(r); }
 
-HandoffDoneRequest HandoffDoneRequest::decode(Decoder &d) {
-  HandoffDoneRequest r;
-  r.node = d.str();
-  r.shard = d.u32();
-  r.target = d.str();
-  r.ok = d.boolean();
-  d.expectEnd();
-  return r;
-}
+std::string PutRequest::encode() const { return encodeMessage(*this); }
+PutRequest PutRequest::decode(Reader &r) { return decodeMessage<PutRequest>(r); }
 
-std::string HandoffDoneResponse::encode() const {
-  Encoder e;
-  e.boolean(owner_is_target).u64(epoch);
-  return e.take();
-}
-
-HandoffDoneResponse HandoffDoneResponse::decode(Decoder &d) {
-  HandoffDoneResponse r;
-  r.owner_is_target = d.boolean();
-  r.epoch = d.u64();
-  d.expectEnd();
-  return r;
-}
-
-std::string encodeStats(const StatsMap &stats) {
-  Encoder e;
-  e.u32(static_cast<uint32_t>(stats.size()));
-  for (const auto &kv : stats) e.str(kv.first).u64(kv.second);
-  return e.take();
-}
-
-StatsMap decodeStats(Decoder &d) {
-  StatsMap m;
-  uint32_t n = d.count(12);
-  for (uint32_t i = 0; i < n; ++i) {
-    std::string k = d.str();
-    m[k] = d.u64();
-  }
-  d.expectEnd();
-  return m;
-}
-
-std::string KeyRequest::encode() const {
-  Encoder e;
-  e.u32(shard).u64(epoch).str(key);
-  return e.take();
-}
-
-KeyRequest KeyRequest::decode(Decoder &d) {
-  KeyRequest r;
-  r.shard = d.u32();
-  r.epoch = d.u64();
-  r.key = d.str();
-  d.expectEnd();
-  return r;
-}
-
-std::string PutRequest::encode() const {
-  Encoder e;
-  e.u32(shard).u64(epoch).str(key).str(value);
-  return e.take();
-}
-
-PutRequest PutRequest::decode(Decoder &d) {
-  PutRequest r;
-  r.shard = d.u32();
-  r.epoch = d.u64();
-  r.key = d.str();
-  r.value = d.str();
-  d.expectEnd();
-  return r;
-}
-
-std::string InstallBatchRequest::encode() const {
-  Encoder e;
-  e.u32(shard).u64(epoch).u32(seq);
-  e.u32(static_cast<uint32_t>(entries.size()));
-  for (const BatchEntry &b : entries) e.str(b.key).str(b.value).u64(b.version);
-  e.u32(checksum);
-  return e.take();
-}
-
-InstallBatchRequest InstallBatchRequest::decode(Decoder &d) {
-  InstallBatchRequest r;
-  r.shard = d.u32();
-  r.epoch = d.u64();
-  r.seq = d.u32();
-  r.entries.resize(d.count(16));
-  for (BatchEntry &b : r.entries) {
-    b.key = d.str();
-    b.value = d.str();
-    b.version = d.u64();
-  }
-  r.checksum = d.u32();
-  d.expectEnd();
-  return r;
-}
+std::string InstallBatchRequest::encode() const { return encodeMessage(*this); }
+InstallBatchRequest InstallBatchRequest::decode(Reader &r) { return decodeMessage<InstallBatchRequest>(r); }
 
 uint32_t InstallBatchRequest::computeChecksum() const {
-  Encoder e;
-  e.u32(shard).u32(seq);
-  for (const BatchEntry &b : entries) e.str(b.key).str(b.value).u64(b.version);
-  return crc32(e.bytes());
+  Writer w;
+  Out fields(w);
+  fields(shard)(seq)(entries);
+  return crc32(w.buffer());
 }
 
-std::string ShardReadyRequest::encode() const {
-  Encoder e;
-  e.u32(shard).u64(epoch);
-  return e.take();
-}
+std::string ShardReadyRequest::encode() const { return encodeMessage(*this); }
+ShardReadyRequest ShardReadyRequest::decode(Reader &r) { return decodeMessage<ShardReadyRequest>(r); }
 
-ShardReadyRequest ShardReadyRequest::decode(Decoder &d) {
-  ShardReadyRequest r;
-  r.shard = d.u32();
-  r.epoch = d.u64();
-  d.expectEnd();
-  return r;
-}
-
-std::string OwnerHint::encode() const {
-  Encoder e;
-  owner.encode(e);
-  e.u64(epoch);
-  return e.take();
-}
+std::string OwnerHint::encode() const { return encodeMessage(*this); }
 
 OwnerHint OwnerHint::decode(const std::string &bytes) {
-  Decoder d(bytes);
-  OwnerHint h;
-  h.owner = NodeAddress::decode(d);
-  h.epoch = d.u64();
-  d.expectEnd();
-  return h;
+  Reader r(bytes);
+  return decodeMessage<OwnerHint>(r);
 }
 
 std::string encodeErrorPayload(const std::string &message, const std::string &detail) {
-  Encoder e;
-  e.str(message).str(detail);
-  return e.take();
+  Writer w;
+  w.blob(message).blob(detail);
+  return w.release();
 }
 
 void decodeErrorPayload(const std::string &payload, std::string *message, std::string *detail) {
-  Decoder d(payload);
-  *message = d.str();
-  *detail = d.str();
-  d.expectEnd();
+  Reader r(payload);
+  *message = r.blob();
+  *detail = r.blob();
+  r.requireEnd();
 }
 
 }  // namespace kvshard

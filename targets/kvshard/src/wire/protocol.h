@@ -1,5 +1,5 @@
-// RPC methods and their request/response messages. Each message encodes itself with
-// Encoder and decodes with Decoder (decode() throws ProtocolError on malformed input).
+// RPC methods and their request/response messages. Each message encodes itself with a
+// Writer and decodes from a Reader (decode() throws ProtocolError on malformed input).
 #pragma once
 
 #include <cstdint>
@@ -36,8 +36,8 @@ struct NodeAddress {
 
   bool empty() const { return id.empty(); }
   std::string toString() const { return id + "@" + host + ":" + std::to_string(port); }
-  void encode(Encoder &e) const;
-  static NodeAddress decode(Decoder &d);
+  void encode(Writer &w) const;
+  static NodeAddress decode(Reader &r);
   bool operator==(const NodeAddress &o) const { return id == o.id && host == o.host && port == o.port; }
 };
 
@@ -51,14 +51,14 @@ struct ShardAssignment {
 struct RegisterNodeRequest {
   NodeAddress node;
   std::string encode() const;
-  static RegisterNodeRequest decode(Decoder &d);
+  static RegisterNodeRequest decode(Reader &r);
 };
 
 struct RegisterNodeResponse {
   uint32_t num_shards = 0;
   std::vector<ShardAssignment> owned;
   std::string encode() const;
-  static RegisterNodeResponse decode(Decoder &d);
+  static RegisterNodeResponse decode(Reader &r);
 };
 
 struct RenewLeaseRequest {
@@ -66,7 +66,7 @@ struct RenewLeaseRequest {
   uint64_t load = 0;          // requests per second since the previous renewal
   int32_t hot_shard = -1;     // the node's busiest owned shard, -1 when idle
   std::string encode() const;
-  static RenewLeaseRequest decode(Decoder &d);
+  static RenewLeaseRequest decode(Reader &r);
 };
 
 enum class CommandType : uint8_t { kHandoff = 1, kDrop = 2 };
@@ -81,7 +81,7 @@ struct RenewLeaseResponse {
   std::vector<ShardAssignment> owned;  // shards the placement table gives this node
   std::vector<NodeCommand> commands;
   std::string encode() const;
-  static RenewLeaseResponse decode(Decoder &d);
+  static RenewLeaseResponse decode(Reader &r);
 };
 
 struct ShardRoute {
@@ -94,7 +94,7 @@ struct PlacementMap {
   uint32_t num_shards = 0;
   std::vector<ShardRoute> routes;  // indexed by shard
   std::string encode() const;
-  static PlacementMap decode(Decoder &d);
+  static PlacementMap decode(Reader &r);
 };
 
 struct HandoffDoneRequest {
@@ -103,19 +103,19 @@ struct HandoffDoneRequest {
   std::string target;
   bool ok = true;
   std::string encode() const;
-  static HandoffDoneRequest decode(Decoder &d);
+  static HandoffDoneRequest decode(Reader &r);
 };
 
 struct HandoffDoneResponse {
   bool owner_is_target = false;  // the placement table now names the target
   uint64_t epoch = 0;
   std::string encode() const;
-  static HandoffDoneResponse decode(Decoder &d);
+  static HandoffDoneResponse decode(Reader &r);
 };
 
 using StatsMap = std::map<std::string, uint64_t>;
 std::string encodeStats(const StatsMap &stats);
-StatsMap decodeStats(Decoder &d);
+StatsMap decodeStats(Reader &r);
 
 // --- Storage node messages --------------------------------------------------------------
 
@@ -124,7 +124,7 @@ struct KeyRequest {  // Get and Delete
   uint64_t epoch = 0;
   std::string key;
   std::string encode() const;
-  static KeyRequest decode(Decoder &d);
+  static KeyRequest decode(Reader &r);
 };
 
 struct PutRequest {
@@ -133,7 +133,7 @@ struct PutRequest {
   std::string key;
   std::string value;
   std::string encode() const;
-  static PutRequest decode(Decoder &d);
+  static PutRequest decode(Reader &r);
 };
 
 struct BatchEntry {
@@ -149,7 +149,7 @@ struct InstallBatchRequest {
   std::vector<BatchEntry> entries;
   uint32_t checksum = 0;
   std::string encode() const;
-  static InstallBatchRequest decode(Decoder &d);
+  static InstallBatchRequest decode(Reader &r);
   // CRC over shard, seq and every entry, in order.
   uint32_t computeChecksum() const;
 };
@@ -158,7 +158,7 @@ struct ShardReadyRequest {
   uint32_t shard = 0;
   uint64_t epoch = 0;
   std::string encode() const;
-  static ShardReadyRequest decode(Decoder &d);
+  static ShardReadyRequest decode(Reader &r);
 };
 
 // Owner hint carried in the error payload of WRONG_OWNER.
