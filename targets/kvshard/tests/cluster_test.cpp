@@ -108,15 +108,23 @@ TEST_F(ClusterTest, MetricsCountRequestsAndAttempts) {
   EXPECT_EQ(m.operations, 30u);
   EXPECT_GE(m.attempts, 30u);
   EXPECT_GE(m.refreshes, 1u);  // the first map
+  // Renewals run on their own clock: on a loaded machine the puts may be done first.
+  EXPECT_TRUE(KvCluster::waitFor(
+      [&] {
+        return coordStat("renewals") >= 3u && nodeStat(0, "renewals") > 0 && nodeStat(1, "renewals") > 0 &&
+               nodeStat(2, "renewals") > 0;
+      },
+      Millis(3000)));
   uint64_t requests = 0, appends = 0;
   for (int i = 0; i < 3; ++i) {
     requests += nodeStat(i, "requests");
     appends += nodeStat(i, "wal_appends");
-    EXPECT_GT(nodeStat(i, "renewals"), 0u);
   }
   EXPECT_EQ(requests, m.attempts);
-  EXPECT_EQ(appends, 30u);
-  EXPECT_GE(coordStat("renewals"), 3u);
+  // A put whose answer timed out is applied and then sent again: one append per attempt
+  // at most, one per operation at least.
+  EXPECT_GE(appends, 30u);
+  EXPECT_LE(appends, m.attempts);
   EXPECT_GE(coordStat("get_map_calls"), 1u);
 }
 
