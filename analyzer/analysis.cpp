@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "csnake/campaigndb/campaign_reader.h"
+#include "graph/fault_cycle.h"
 #include "store/analysis_store.h"
 
 namespace csnake::analyzer {
@@ -16,6 +17,56 @@ std::string verdictOf(const std::vector<JunctionResult> &junctions, bool checked
   for (const JunctionResult &j : junctions)
     if (!j.accepted()) return "rejected";
   return "compatible";
+}
+
+// The evidence of a fault cycle, built from its representative chain: every step with its
+// edge's full evidence, the hop if any, and the junction check.
+nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const std::vector<JunctionResult> &junctions,
+                             const CausalGraph &graph, const AnalysisResult &r, const CampaignData &data) {
+  nlohmann::json steps = nlohmann::json::array();
+  size_t n = c.transitions.size();
+  for (size_t i = 0; i < n; ++i) {
+    const Transition &t = graph.transitions()[c.transitions[i]];
+    const CausalEdge &e = r.edges[t.edge];
+    // Observed: the effect shows the next fault itself — an E step whose next error fault
+    // happened on its own in the effect's runs, or an S+ step (the extra iterations are
+    // the slowness the next delay fault stands for). Otherwise the step is inferred from
+    // reachability (graph/continuation.h) and the Z3 check.
+    bool observed = e.type != EffectType::E || failsOnItsOwn(e, graph.vertices()[t.to].site);
+    nlohmann::json step = {{"edge", e.id},
+                           {"cause", e.cause},
+                           {"cause_context", e.causeContext},
+                           {"effect", e.effect},
+                           {"type", effectTypeName(e.type)},
+                           {"next_fault", graph.vertices()[t.to].site},
+                           {"junction", t.junction},
+                           {"next_fault_observed", observed},
+                           {"evidence", e.evidence(r.effects, data)}};
+    if (t.hopEdge >= 0) {
+      const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
+      step["hop"] = {
+          {"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
+    }
+    step["junction_check"] = junctions[i].toJson();
+    steps.push_back(std::move(step));
+  }
+  nlohmann::json tests = nlohmann::json::array();
+  for (int64_t t : s.tests) {
+    auto it = data.testNames.find(t);
+    tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
+  }
+  nlohmann::json ev = {{"fault_cycle", s.faultCycleId},
+                       {"faults", s.faults},
+                       {"steps", steps},
+                       {"tests", tests},
+                       {"inferred_steps", s.inferred}};
+  if (s.verdict == "rejected") {
+    nlohmann::json why = nlohmann::json::array();
+    for (const JunctionResult &j : junctions)
+      if (!j.accepted()) why.push_back(j.toJson());
+    ev["rejected_junctions"] = why;
+  }
+  return ev;
 }
 
 }  // namespace
@@ -53,7 +104,7 @@ nlohmann::json AnalysisResult::summary() const {
         {"transitions", search.transitions},
         {"cyclic_vertices", search.cyclicVertices}}},
       {"cycles_found", search.cycles},
-      {"cycle_groups", groups},
+      {"fault_cycles", groups},
       {"groups_by_verdict", byVerdict},
       {"search_truncated", search.truncated},
       {"search_seconds", search.seconds}};
@@ -65,20 +116,34 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   r.effects = detector.detectAll(r.experiments);
   r.edges = buildEdges(r.effects);
   if (!opts.stitch) return r;
-  CausalGraph graph = CausalGraph::build(r.edges, data.sites, opts.continuation);
-  ChainSearch search(graph, r.edges, opts.search);
+  CausalGraph graph = CausalGraph::build(r.edges, data.sites, opts.continuation, opts.grammar);
+  ChainSearchOptions searchOpts = opts.search;
+  searchOpts.distinctLoops = opts.grammar == StitchGrammar::Reference;
+  ChainSearch search(graph, r.edges, searchOpts);
   std::vector<FoundCycle> found = search.run(r.search);
   CompatChecker checker(data, r.effects, r.edges, opts.compat);
 
+  // Every chain: its junction verdicts (memoised per junction in the checker), observed
+  // steps and tests. The full evidence is built later, once per fault cycle.
   std::vector<StoredCycle> all;
+  std::vector<std::vector<JunctionResult>> junctionsOf;
+  all.reserve(found.size());
   for (const FoundCycle &c : found) {
     StoredCycle s;
     s.canonical = c.canonical;
-    s.collapseKey = c.collapseKey;
     s.length = static_cast<int>(c.transitions.size());
     s.delays = c.delays;
+    std::vector<const FaultVertex *> faults;
+    for (size_t v : c.faults) faults.push_back(&graph.vertices()[v]);
+    FaultCycleKey key = faultCycleKeyOf(faults);
+    s.faultCycleId = key.id;
+    s.faultKey = key.key;
+    s.faults = nlohmann::json::array();
+    for (size_t p : key.order) {
+      const FaultVertex &v = *faults[p];
+      s.faults.push_back({{"site", v.site}, {"context", v.context}, {"kind", v.kind}, {"delay", v.delay}});
+    }
     std::vector<JunctionResult> junctions;
-    nlohmann::json steps = nlohmann::json::array();
     size_t n = c.transitions.size();
     for (size_t i = 0; i < n; ++i) {
       const Transition &t = graph.transitions()[c.transitions[i]];
@@ -86,53 +151,24 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       const CausalEdge &e = r.edges[t.edge];
       s.edgeIds.push_back(e.id);
       s.tests.insert(e.tests.begin(), e.tests.end());
-      // Observed: the effect shows the next fault itself — an E step whose next error fault
-      // happened on its own in the effect's runs, or an S+ step (the extra iterations are
-      // the slowness the next delay fault stands for). Otherwise the step is inferred from
-      // reachability (graph/continuation.h) and the Z3 check.
-      bool observed = e.type != EffectType::E || failsOnItsOwn(e, graph.vertices()[t.to].site);
-      if (!observed) ++s.inferred;
-      nlohmann::json step = {{"edge", e.id},
-                             {"cause", e.cause},
-                             {"cause_context", e.causeContext},
-                             {"effect", e.effect},
-                             {"type", effectTypeName(e.type)},
-                             {"next_fault", graph.vertices()[t.to].site},
-                             {"junction", t.junction},
-                             {"next_fault_observed", observed},
-                             {"evidence", e.evidence(r.effects, data)}};
+      if (e.type == EffectType::E && !failsOnItsOwn(e, graph.vertices()[t.to].site)) ++s.inferred;
       if (t.hopEdge >= 0) {
         const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
         s.edgeIds.push_back(h.id);
         s.tests.insert(h.tests.begin(), h.tests.end());
-        step["hop"] = {
-            {"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
       }
-      JunctionResult j = checker.check(t.edge, next.edge, t.junction);
-      step["junction_check"] = j.toJson();
-      junctions.push_back(std::move(j));
-      steps.push_back(std::move(step));
+      junctions.push_back(checker.check(t.edge, next.edge, t.junction));
     }
     s.verdict = verdictOf(junctions, opts.compat.enabled);
-    nlohmann::json tests = nlohmann::json::array();
-    for (int64_t t : s.tests) {
-      auto it = data.testNames.find(t);
-      tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
-    }
-    s.evidence = {{"steps", steps}, {"tests", tests}, {"collapse_key", s.collapseKey}, {"inferred_steps", s.inferred}};
-    if (s.verdict == "rejected") {
-      nlohmann::json why = nlohmann::json::array();
-      for (const JunctionResult &j : junctions)
-        if (!j.accepted()) why.push_back(j.toJson());
-      s.evidence["rejected_junctions"] = why;
-    }
     all.push_back(std::move(s));
+    junctionsOf.push_back(std::move(junctions));
   }
 
-  // Collapse: per key, accepted members before rejected ones, then fewest inferred steps,
-  // most tests, fewest delays, canonical order; the first is the representative.
+  // Fault cycles: per fault key, accepted chains before rejected ones, then fewest
+  // inferred steps, most tests, fewest delays, canonical order; the first is the
+  // representative.
   std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < all.size(); ++i) groups[all[i].collapseKey].push_back(i);
+  for (size_t i = 0; i < all.size(); ++i) groups[all[i].faultKey].push_back(i);
   auto better = [&](size_t a, size_t b) {
     const StoredCycle &x = all[a], &y = all[b];
     bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
@@ -147,8 +183,8 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     std::sort(kv.second.begin(), kv.second.end(), better);
     ordered.push_back(kv.second);
   }
-  // Rank: accepted groups first, then the cycles every step of which was observed (fewest
-  // inferred steps), then fewest delays, then most distinct supporting tests.
+  // Rank: accepted fault cycles first, then the ones every step of which was observed
+  // (fewest inferred steps), then fewest delays, then most distinct supporting tests.
   std::sort(ordered.begin(), ordered.end(), [&](const std::vector<size_t> &a, const std::vector<size_t> &b) {
     const StoredCycle &x = all[a.front()], &y = all[b.front()];
     bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
@@ -157,19 +193,21 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     if (x.delays != y.delays) return x.delays < y.delays;
     if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
     if (x.length != y.length) return x.length < y.length;
-    return x.canonical < y.canonical;
+    return x.faultKey < y.faultKey;
   });
   for (size_t g = 0; g < ordered.size(); ++g) {
-    nlohmann::json alternatives = nlohmann::json::array();
+    size_t rep = ordered[g].front();
+    all[rep].evidence = cycleEvidence(found[rep], all[rep], junctionsOf[rep], graph, r, data);
+    nlohmann::json chains = nlohmann::json::array();
     for (size_t k = 1; k < ordered[g].size(); ++k)
-      alternatives.push_back({{"canonical", all[ordered[g][k]].canonical},
-                              {"verdict", all[ordered[g][k]].verdict},
-                              {"edges", all[ordered[g][k]].edgeIds}});
+      chains.push_back({{"canonical", all[ordered[g][k]].canonical},
+                        {"verdict", all[ordered[g][k]].verdict},
+                        {"edges", all[ordered[g][k]].edgeIds}});
+    all[rep].evidence["alternatives"] = chains;
     for (size_t k = 0; k < ordered[g].size(); ++k) {
-      StoredCycle c = all[ordered[g][k]];
+      StoredCycle c = std::move(all[ordered[g][k]]);
       c.group = static_cast<int>(g);
       c.representative = k == 0;
-      if (k == 0) c.evidence["alternatives"] = alternatives;
       r.cycles.push_back(std::move(c));
     }
   }
@@ -198,6 +236,7 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
                         {"max_cycles", opts.search.maxCycles},
                         {"z3", opts.compat.enabled},
                         {"continuation", continuationRuleName(opts.continuation)},
+                        {"grammar", stitchGrammarName(opts.grammar)},
                         {"stitch", opts.stitch}};
   out.summaryJson = summary.dump();
   writeAnalysis(db, out);

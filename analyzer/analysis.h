@@ -12,6 +12,7 @@
 #include "fca/causal_edge.h"
 #include "fca/effect_detector.h"
 #include "graph/chain_search.h"
+#include "graph/stitch_grammar.h"
 
 namespace csnake::analyzer {
 
@@ -20,15 +21,20 @@ struct AnalysisOptions {
   ChainSearchOptions search;
   CompatOptions compat;
   ContinuationRule continuation = ContinuationRule::Reach;  // graph/continuation.h
+  StitchGrammar grammar = StitchGrammar::Reference;         // graph/stitch_grammar.h
   // false: FCA only (effects and edges; no graph, cycles or Z3). What a campaign runs
   // between allocation rounds — 3PA reads effects — so a round's cost does not grow with
   // the number of cycles; the analysis at the end of the campaign stitches.
   bool stitch = true;
 };
 
-// One cycle found by the search, with its junction verdicts.
+// One chain found by the search, with its junction verdicts. Chains with the same faults
+// in the same cycle order are one fault cycle (graph/fault_cycle.h); the best chain is its
+// representative and carries the fault cycle's evidence.
 struct StoredCycle {
-  std::string canonical, collapseKey;
+  std::string canonical;
+  std::string faultCycleId, faultKey;  // graph/fault_cycle.h
+  nlohmann::json faults;               // the faults in canonical cycle order
   std::vector<int64_t> edgeIds;  // in order; a hop's licensing parent_delay edge follows its S+ edge
   int length = 0, delays = 0;
   // Steps whose next fault the effect only reaches (an E step whose next error fault did
@@ -36,8 +42,8 @@ struct StoredCycle {
   int inferred = 0;
   std::string verdict;  // compatible, rejected, unchecked
   std::set<int64_t> tests;
-  nlohmann::json evidence;
-  int group = 0;  // collapse group (0-based, in rank order)
+  nlohmann::json evidence;  // the representative's: steps with full evidence; others: {}
+  int group = 0;  // fault cycle (0-based, in rank order)
   bool representative = false;
 };
 
@@ -46,7 +52,7 @@ struct AnalysisResult {
   std::vector<Effect> effects;
   std::vector<CausalEdge> edges;
   ChainSearchStats search;
-  std::vector<StoredCycle> cycles;  // ranked groups; the representative first in each group
+  std::vector<StoredCycle> cycles;  // ranked fault cycles; the representative chain first in each
   nlohmann::json summary() const;
 };
 

@@ -7,6 +7,8 @@
 //   - S+ edge f -> L           : g is the delay fault (L, L);
 //   - S+ edge f -> C together with a parent_delay edge f -> C (the licence), C's parent P:
 //                                g is the delay fault (P, P)  (the child->parent hop).
+// Under the reference grammar (graph/stitch_grammar.h) an S+ edge whose cause f is itself
+// a delay fault continues nowhere.
 // Parallel transitions (two causal edges leading to the same next fault) are kept: they
 // are different chains.
 #pragma once
@@ -20,6 +22,7 @@
 #include "csnake/campaigndb/campaign_data.h"
 #include "fca/causal_edge.h"
 #include "graph/continuation.h"
+#include "graph/stitch_grammar.h"
 
 namespace csnake::analyzer {
 
@@ -44,7 +47,8 @@ class CausalGraph {
   // `sites` gives fault kinds; unknown sites: delay when the edge's cause is a delay fault,
   // error otherwise.
   static CausalGraph build(const std::vector<CausalEdge> &edges, const std::map<SiteRef, SiteInfo> &sites,
-                           ContinuationRule rule = ContinuationRule::Reach);
+                           ContinuationRule rule = ContinuationRule::Reach,
+                           StitchGrammar grammar = StitchGrammar::Reference);
 
   const Graph &graph() const { return g_; }
   const std::vector<FaultVertex> &vertices() const { return vertices_; }

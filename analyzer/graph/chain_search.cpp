@@ -24,18 +24,21 @@ struct Worker {
   const ChainSearchOptions &opts;
   const std::vector<std::vector<size_t>> &out;  // vertex -> outgoing transitions
   const std::vector<std::vector<size_t>> &in;   // vertex -> incoming transitions
+  const std::vector<size_t> &loopOf;            // vertex -> its loop (dense index)
   std::atomic<size_t> &found;
   std::vector<std::vector<size_t>> cycles;
   std::vector<int> dist;
   std::vector<size_t> touched;
   std::vector<char> onPath;
+  std::vector<char> loopUsed;  // by loop index, when opts.distinctLoops
   std::vector<size_t> path;
   size_t start = 0;
   bool stop = false;
 
-  void prepare(size_t n) {
+  void prepare(size_t n, size_t loops) {
     dist.assign(n, -1);
     onPath.assign(n, 0);
+    loopUsed.assign(loops, 0);
   }
 
   void bfs(size_t s) {
@@ -74,13 +77,16 @@ struct Worker {
         continue;
       }
       if (w < start || onPath[w] || dist[w] < 0) continue;
+      if (opts.distinctLoops && loopUsed[loopOf[w]]) continue;
       if (depth + 1 + dist[w] > opts.maxLength) continue;
       int d = delays + (cg.vertices()[w].delay ? 1 : 0);
       if (d > opts.maxDelays) continue;
       onPath[w] = 1;
+      loopUsed[loopOf[w]] = 1;
       path.push_back(t);
       dfs(w, d);
       path.pop_back();
+      loopUsed[loopOf[w]] = 0;
       onPath[w] = 0;
       if (stop) return;
     }
@@ -145,13 +151,22 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
     if (compSize[static_cast<size_t>(comp[v])] > 1 || selfLoop[v]) starts.push_back(v);
   stats.cyclicVertices = starts.size();
 
+  // A vertex's loop: its context (a delay fault (L, L) is L's).
+  std::map<SiteRef, size_t> loopIndex;
+  std::vector<size_t> loopOf(n);
+  for (size_t v = 0; v < n; ++v) {
+    const FaultVertex &fv = graph_.vertices()[v];
+    const SiteRef &loop = isZeroSite(fv.context) ? fv.site : fv.context;
+    loopOf[v] = loopIndex.emplace(loop, loopIndex.size()).first->second;
+  }
+
   std::atomic<size_t> next{0}, found{0};
   int nThreads = std::max(1, opts_.threads);
   std::vector<Worker> workers;
   workers.reserve(static_cast<size_t>(nThreads));
   for (int i = 0; i < nThreads; ++i) {
-    workers.push_back(Worker{graph_, comp, opts_, out, in, found, {}, {}, {}, {}, {}, 0, false});
-    workers.back().prepare(n);
+    workers.push_back(Worker{graph_, comp, opts_, out, in, loopOf, found, {}, {}, {}, {}, {}, {}, 0, false});
+    workers.back().prepare(n, loopIndex.size());
   }
   auto work = [&](Worker &w) {
     for (;;) {
@@ -162,7 +177,9 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
       w.start = s;
       w.bfs(s);
       w.onPath[s] = 1;
+      w.loopUsed[loopOf[s]] = 1;
       w.dfs(s, graph_.vertices()[s].delay ? 1 : 0);
+      w.loopUsed[loopOf[s]] = 0;
       w.onPath[s] = 0;
       if (w.stop) return;
     }
@@ -177,7 +194,11 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
     for (auto &ts : w.cycles) {
       FoundCycle c;
       c.transitions = std::move(ts);
-      for (size_t t : c.transitions) c.delays += graph_.vertices()[graph_.transitions()[t].from].delay ? 1 : 0;
+      for (size_t t : c.transitions) {
+        size_t from = graph_.transitions()[t].from;
+        c.delays += graph_.vertices()[from].delay ? 1 : 0;
+        c.faults.push_back(from);
+      }
       c.canonical = canonicalOf(c.transitions);
       c.collapseKey = collapseKeyOf(c.transitions);
       cycles.push_back(std::move(c));

@@ -15,6 +15,9 @@ struct ChainSearchOptions {
   int maxDelays = 3;          // delay faults per cycle
   size_t maxCycles = 200000;  // stop (and say so) after this many
   int threads = 2;
+  // Each loop (a fault's context; a delay fault's own loop) at most once per cycle: the
+  // reference grammar (graph/stitch_grammar.h).
+  bool distinctLoops = true;
 };
 
 struct FoundCycle {
@@ -22,6 +25,7 @@ struct FoundCycle {
   int delays = 0;
   std::string canonical;    // the vertex/edge sequence, unique per cycle
   std::string collapseKey;  // the minimal rotation of the (effect loop, edge type) sequence
+  std::vector<size_t> faults;  // the vertices in cycle order, from the canonical start
 };
 
 struct ChainSearchStats {

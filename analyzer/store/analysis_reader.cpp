@@ -53,48 +53,77 @@ nlohmann::json readEdges(CampaignDb &db) {
   return out;
 }
 
+namespace {
+
+nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites, bool withEvidence) {
+  const nlohmann::json &ev = row.evidence;
+  nlohmann::json steps = nlohmann::json::array();
+  if (ev.is_object())
+    for (const auto &st : ev.value("steps", nlohmann::json::array())) {
+      nlohmann::json step = {
+          {"edge", st.value("edge", 0)},
+          {"type", st.value("type", "")},
+          {"cause", siteJson(st.value("cause", ""), sites)},
+          {"cause_context", siteJson(st.value("cause_context", ""), sites)},
+          {"effect", siteJson(st.value("effect", ""), sites)},
+          {"next_fault", siteJson(st.value("next_fault", ""), sites)},
+          {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
+                                            : nlohmann::json::array()},
+          {"next_fault_observed", st.value("next_fault_observed", true)},
+          {"junction", st.value("junction_check", nlohmann::json::object())}};
+      if (st.contains("hop"))
+        step["hop"] = {{"edge", st["hop"].value("edge", 0)},
+                       {"child", siteJson(st["hop"].value("child", ""), sites)},
+                       {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
+      if (withEvidence) {
+        step["evidence"] = st.value("evidence", nlohmann::json::object());
+        if (st.contains("hop")) step["hop"]["evidence"] = st["hop"].value("evidence", nlohmann::json::object());
+      }
+      steps.push_back(std::move(step));
+    }
+  nlohmann::json faults = nlohmann::json::array();
+  if (row.faults.is_array())
+    for (const auto &f : row.faults)
+      faults.push_back({{"site", siteJson(f.value("site", ""), sites)},
+                        {"context", siteJson(f.value("context", ""), sites)},
+                        {"delay", f.value("delay", false)}});
+  nlohmann::json alternatives =
+      ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array();
+  nlohmann::json out = {{"id", row.faultCycleId},
+                        {"rank", row.rank},
+                        {"faults", faults},
+                        {"length", row.length},
+                        {"delays", row.delays},
+                        {"verdict", row.verdict},
+                        {"n_tests", row.tests},
+                        {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
+                        {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
+                        {"chains", alternatives.size() + 1},
+                        {"representative_chain", {{"canonical", row.canonical}, {"edges", row.edges}}},
+                        {"alternatives", alternatives},
+                        {"steps", steps}};
+  if (withEvidence && ev.is_object() && ev.contains("rejected_junctions"))
+    out["rejected_junctions"] = ev["rejected_junctions"];
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
   auto sites = loadSiteInfos(db);
   nlohmann::json out = nlohmann::json::array();
   for (const StoredCycleRow &row : storedCycles(db)) {
-    const std::string &verdict = row.verdict;
-    if (verdict == "rejected" && !includeRejected) continue;
-    const nlohmann::json &ev = row.evidence;
-    nlohmann::json steps = nlohmann::json::array();
-    if (ev.is_object())
-      for (const auto &st : ev.value("steps", nlohmann::json::array())) {
-        nlohmann::json step = {
-            {"edge", st.value("edge", 0)},
-            {"type", st.value("type", "")},
-            {"cause", siteJson(st.value("cause", ""), sites)},
-            {"cause_context", siteJson(st.value("cause_context", ""), sites)},
-            {"effect", siteJson(st.value("effect", ""), sites)},
-            {"next_fault", siteJson(st.value("next_fault", ""), sites)},
-            {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
-                                              : nlohmann::json::array()},
-            {"next_fault_observed", st.value("next_fault_observed", true)},
-            {"junction", st.value("junction_check", nlohmann::json::object())}};
-        if (st.contains("hop"))
-          step["hop"] = {{"edge", st["hop"].value("edge", 0)},
-                         {"child", siteJson(st["hop"].value("child", ""), sites)},
-                         {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
-        steps.push_back(std::move(step));
-      }
-    out.push_back(
-        {{"id", row.id},
-         {"rank", row.rank},
-         {"canonical", row.canonical},
-         {"length", row.length},
-         {"delays", row.delays},
-         {"edges", row.edges},
-         {"verdict", verdict},
-         {"n_tests", row.tests},
-         {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
-         {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
-         {"alternatives", ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array()},
-         {"steps", steps}});
+    if (row.verdict == "rejected" && !includeRejected) continue;
+    out.push_back(cycleJson(row, sites, false));
   }
   return out;
+}
+
+nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId) {
+  auto sites = loadSiteInfos(db);
+  for (const StoredCycleRow &row : storedCycles(db))
+    if (row.faultCycleId == faultCycleId) return cycleJson(row, sites, true);
+  return nullptr;
 }
 
 }  // namespace csnake::analyzer

@@ -15,8 +15,12 @@ namespace csnake::analyzer {
 void requireAnalysis(CampaignDb &db);
 
 nlohmann::json readEdges(CampaignDb &db);
-// Ranked; rejected cycles only when `includeRejected`.
+// Fault cycles, ranked; rejected ones only when `includeRejected`. Each: "id" (the stable
+// fault cycle id), "rank", "faults" in cycle order, the representative chain's "steps".
 nlohmann::json readCycles(CampaignDb &db, bool includeRejected);
+// One fault cycle by its id (rejected ones too), with every step's full evidence and its
+// chains; null when there is none.
+nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId);
 
 // One-line rendering of a site object of the JSON above: "THROW 0x... file:line function".
 std::string siteLine(const nlohmann::json &site);

@@ -22,8 +22,8 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
     rows.effects.push_back(
         {f.experimentId, effectTypeName(f.type), f.site, f.callsig, f.evidence, f.rule, edgeOfEffect[i]});
   }
-  // A `cycles` row is the representative of its collapse group; every member (the
-  // representative too) is a chain of it.
+  // A `cycles` row is a fault cycle, stored with its representative chain's evidence;
+  // every chain of it (the representative too) is a `chains` row.
   const std::vector<StoredCycle> &cs = *out.cycles;
   for (size_t i = 0; i < cs.size(); ++i) {
     const StoredCycle &c = cs[i];
@@ -38,7 +38,9 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
       row.verdict = c.verdict;
       row.evidence = c.evidence;
       row.tests = static_cast<int64_t>(c.tests.size());
-      row.collapseKey = c.collapseKey;
+      row.collapseKey = c.faultKey;
+      row.faultCycleId = c.faultCycleId;
+      row.faults = c.faults;
       row.alternatives = members - 1;
       row.rank = c.group + 1;
       rows.cycles.push_back(std::move(row));
@@ -52,7 +54,7 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
     chain.edges = c.edgeIds;
     chain.verdict = c.verdict;
     chain.tests = static_cast<int64_t>(c.tests.size());
-    chain.evidence = c.representative ? nlohmann::json{{"representative", true}} : c.evidence;
+    chain.evidence = nlohmann::json{{"representative", c.representative}};
     rows.cycles.back().chains.push_back(std::move(chain));
   }
   rows.summaryJson = out.summaryJson;

@@ -22,15 +22,16 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
   }
   Statement ic = db.prepare(
       "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, collapse_key, alternatives, "
-      "rank) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "rank, fault_cycle_id, faults) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement ih = db.prepare(
       "INSERT INTO chains(cycle_id, canonical, representative, length, delays, edges, verdict, tests, evidence) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const CycleRow &c : rows.cycles) {
     ic.bind(1, c.canonical).bind(2, c.length).bind(3, c.delays).bind(4, nlohmann::json(c.edges).dump());
     ic.bind(5, c.verdict).bind(6, c.evidence.dump()).bind(7, c.tests);
-    ic.bind(8, c.collapseKey).bind(9, c.alternatives).bind(10, c.rank).run();
+    ic.bind(8, c.collapseKey).bind(9, c.alternatives).bind(10, c.rank).bind(11, c.faultCycleId);
+    ic.bind(12, c.faults.dump()).run();
     int64_t cycleId = db.lastInsertId();
     for (const ChainRow &h : c.chains) {
       ih.bind(1, cycleId).bind(2, h.canonical).bind(3, h.representative ? 1 : 0).bind(4, h.length).bind(5, h.delays);
@@ -46,8 +47,9 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
 }
 
 bool hasAnalysis(CampaignDb &cdb) {
-  // The analyzer's tables came with schema 2; an older database was never analysed.
-  if (cdb.schemaVersion() < 2) return false;
+  // Fault cycles came with schema 4; an older database holds no analysis of today's kind
+  // (migration 4 drops it when the database is opened for writing).
+  if (cdb.schemaVersion() < 4) return false;
   Statement q = cdb.sql().prepare("SELECT COUNT(*) FROM meta WHERE key = 'analysis'");
   return q.step() && q.getInt(0) > 0;
 }
@@ -78,8 +80,8 @@ std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
 std::vector<StoredCycleRow> storedCycles(CampaignDb &cdb) {
   std::vector<StoredCycleRow> out;
   Statement q = cdb.sql().prepare(
-      "SELECT id, rank, canonical, length, delays, edges, verdict, tests, alternatives, evidence FROM cycles "
-      "ORDER BY rank");
+      "SELECT id, rank, canonical, length, delays, edges, verdict, tests, alternatives, evidence, fault_cycle_id, "
+      "faults FROM cycles ORDER BY rank");
   while (q.step()) {
     StoredCycleRow c;
     c.id = q.getInt(0);
@@ -92,6 +94,8 @@ std::vector<StoredCycleRow> storedCycles(CampaignDb &cdb) {
     c.tests = q.getInt(7);
     c.alternatives = q.getInt(8);
     c.evidence = nlohmann::json::parse(q.getText(9), nullptr, false);
+    c.faultCycleId = q.getText(10);
+    c.faults = nlohmann::json::parse(q.getText(11), nullptr, false);
     out.push_back(std::move(c));
   }
   return out;

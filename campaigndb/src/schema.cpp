@@ -212,6 +212,17 @@ INSERT INTO experiments_v3(id, kind, test_id, fault, context, mode, delay_ms, er
 DROP TABLE experiments;
 ALTER TABLE experiments_v3 RENAME TO experiments;
 )sql",
+    // 4: a `cycles` row is a fault cycle (analyzer/graph/fault_cycle.h): the faults in cycle
+    // order with a stable id; `collapse_key` holds its fault key, its chains are in
+    // `chains`. Cycles of an older analysis were groups of another kind: they are dropped
+    // with the analysis marker, so `csnake cycles` asks for a new `csnake analyze`.
+    R"sql(
+ALTER TABLE cycles ADD COLUMN fault_cycle_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cycles ADD COLUMN faults TEXT NOT NULL DEFAULT '[]';
+DELETE FROM chains;
+DELETE FROM cycles;
+DELETE FROM meta WHERE key = 'analysis';
+)sql",
 };
 
 }  // namespace

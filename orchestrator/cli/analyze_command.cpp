@@ -88,6 +88,12 @@ Command addAnalyzeCommand(CLI::App &root) {
       "fault's guard, or (for a failing libc call) shows that failure on its own; any: every error fault in the "
       "loop (the literal grammar, for comparison)")
       ->type_name("RULE");
+  addChecked(
+      *app, "--grammar", [&o](const std::string &text) { return analyzer::parseStitchGrammar(text, o.grammar); },
+      "must be reference or broad",
+      "reference (default): an S+ caused by a delay fault does not continue as another delay, and no loop is "
+      "visited twice in a cycle (the CSnake reference rules); broad: both allowed (for comparison)")
+      ->type_name("GRAMMAR");
   app->add_flag("--json", a->json, "print the summary as JSON");
   return {app, [a] { return runAnalyzeCommand(*a); }};
 }

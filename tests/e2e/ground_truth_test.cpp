@@ -173,15 +173,19 @@ void checkDocumentedCycles(Fixture &f) {
     std::printf("[ground truth] %-32s %s%s\n", c["id"].get<std::string>().c_str(), hit ? "FOUND  " : "missed ",
                 causes.c_str());
     if (hit)
-      std::printf("[ground truth]     as cycle %lld:%s\n", (long long)(*hit)["id"].get<int64_t>(),
-                  describe(*hit).c_str());
+      std::printf("[ground truth]     as fault cycle %s (rank %lld):%s\n", (*hit)["id"].get<std::string>().c_str(),
+                  (long long)(*hit)["rank"].get<int64_t>(), describe(*hit).c_str());
   }
   std::printf("[ground truth] %s: recall %zu/%zu documented cycles\n", f.target.name.c_str(), found, documented);
+  size_t extra = 0;
   for (const auto &c : cycles)
     if (!documentedKeys.count(keyOfReported(c))) {
-      std::printf("[ground truth] extra cycle %lld:%s\n", static_cast<long long>(c["id"].get<int64_t>()),
-                  describe(c).c_str());
+      ++extra;
+      std::printf("[ground truth] extra fault cycle %s (rank %lld):%s\n", c["id"].get<std::string>().c_str(),
+                  (long long)c["rank"].get<int64_t>(), describe(c).c_str());
     }
+  std::printf("[ground truth] %s: %zu fault cycles reported (%zu beyond the documented ones; cap %zu)\n",
+              f.target.name.c_str(), cycles.size(), extra, 3 * documented);
   EXPECT_GE(found, f.target.minCyclesFound);
 }
 
@@ -205,8 +209,8 @@ void checkOneWayPropagations(Fixture &f) {
     for (const auto &cy : cycles)
       if (containsStep(cy, st)) {
         ++through;
-        std::printf("[ground truth] one-way %s stitched into cycle %lld:%s\n", c["id"].get<std::string>().c_str(),
-                    (long long)cy["id"].get<int64_t>(), describe(cy).c_str());
+        std::printf("[ground truth] one-way %s stitched into fault cycle %s:%s\n", c["id"].get<std::string>().c_str(),
+                    cy["id"].get<std::string>().c_str(), describe(cy).c_str());
       }
     EXPECT_LE(through, kMaxCyclesThroughOneWay) << c["id"];
   }

@@ -4,6 +4,7 @@
 #include "fca/causal_edge.h"
 #include "graph/causal_graph.h"
 #include "graph/chain_search.h"
+#include "graph/fault_cycle.h"
 
 using namespace csnake;
 using namespace csnake::analyzer;
@@ -41,12 +42,14 @@ struct G {
   // The last edge added, to adjust its reach.
   CausalEdge &last() { return edges.back(); }
   ContinuationRule rule = ContinuationRule::Reach;
+  StitchGrammar grammar = StitchGrammar::Reference;
   std::vector<FoundCycle> search(ChainSearchOptions o = {}) {
+    o.distinctLoops = grammar == StitchGrammar::Reference;
     std::sort(edges.begin(), edges.end(), [](const CausalEdge &a, const CausalEdge &b) {
       return std::tie(a.cause, a.causeContext, a.effect) < std::tie(b.cause, b.causeContext, b.effect);
     });
     for (size_t i = 0; i < edges.size(); ++i) edges[i].id = static_cast<int64_t>(i + 1);
-    graph = CausalGraph::build(edges, sites, rule);
+    graph = CausalGraph::build(edges, sites, rule, grammar);
     ChainSearch s(graph, edges, o);
     return s.run(stats);
   }
@@ -92,6 +95,7 @@ TEST(ChainSearch, GrammarRejectsWrongContinuations) {
 
 TEST(ChainSearch, DelayCycleAndSelfSustainingDelay) {
   G g = standard();
+  g.grammar = StitchGrammar::Broad;  // the reference grammar stops an S+ caused by a delay
   // Delay in L1 makes T2 (in L2) throw; T2 makes L1 iterate more.
   g.edge("L1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::SPlus);
   // A retry storm: delaying L3 makes L3 itself run more.
@@ -113,6 +117,7 @@ TEST(ChainSearch, DelayCycleAndSelfSustainingDelay) {
 
 TEST(ChainSearch, ChildToParentHopNeedsTheParentDelayLicence) {
   G g = standard();
+  g.grammar = StitchGrammar::Broad;  // T1 and the delay fault are both in P
   // T1 (in P) makes the child C iterate more per parent iteration; the delay fault (P, P)
   // makes T1 throw.
   g.edge("T1", "P", "C", EffectType::SPlus).edge("P", "P", "P", EffectType::E);
@@ -130,6 +135,7 @@ TEST(ChainSearch, ChildLoopOfSeveralParentsHopsToEachOfThem) {
   // call site). The hop continues at either parent, whichever effect came first.
   for (bool reversed : {false, true}) {
     G g = standard();
+    g.grammar = StitchGrammar::Broad;  // T1 and the delay fault are both in P
     Effect a, b;
     a.cause = b.cause = "T1";
     a.causeContext = b.causeContext = "P";
@@ -146,6 +152,39 @@ TEST(ChainSearch, ChildLoopOfSeveralParentsHopsToEachOfThem) {
     g.edge("T1", "P", "C", EffectType::SPlus).edge("P", "P", "P", EffectType::E).edge("L1", "L1", "P", EffectType::E);
     EXPECT_EQ(g.search().size(), 2u) << "T1 -> (P,P) -> T1 and T1 -> (L1,L1) -> T1, reversed=" << reversed;
   }
+}
+
+// The reference rules (graph/stitch_grammar.h): an S+ caused by a delay fault does not
+// continue as a delay, and no loop is visited twice in one cycle.
+TEST(ChainSearch, ReferenceGrammarStopsDelayCausedSPlus) {
+  G g = standard();
+  // Delaying L1 makes L2 iterate more, delaying L2 makes L1 iterate more: two timers of
+  // a slower test, not a storm.
+  g.edge("L1", "L1", "L2", EffectType::SPlus).edge("L2", "L2", "L1", EffectType::SPlus);
+  g.edge("L3", "L3", "L3", EffectType::SPlus);
+  EXPECT_TRUE(g.search().empty());
+  G broad = g;
+  broad.grammar = StitchGrammar::Broad;
+  EXPECT_EQ(broad.search().size(), 2u);
+  // An S+ caused by an error fault still continues as a delay, and a delay's E effect
+  // still continues with an error fault.
+  G h = standard();
+  h.edge("T1", "L1", "L2", EffectType::SPlus).edge("L2", "L2", "L1", EffectType::E);
+  EXPECT_EQ(h.search().size(), 1u);
+}
+
+TEST(ChainSearch, ReferenceGrammarVisitsEachLoopOnce) {
+  G g = standard();
+  // T1 and T3 are both in L1: T1 -> T2 -> T3 -> T2b -> T1 crosses L1 twice (and L2
+  // twice); its two halves T1 -> T2 -> T1 and T3 -> T2b -> T3 are the cycles.
+  g.edge("T1", "L1", "L2", EffectType::E).edge("T2", "L2", "L1", EffectType::E);
+  g.edge("T3", "L1", "L2", EffectType::E).edge("T2b", "L2", "L1", EffectType::E);
+  G broad = g;
+  auto reference = g.search();
+  EXPECT_EQ(reference.size(), 4u);
+  for (const auto &c : reference) EXPECT_EQ(c.transitions.size(), 2u) << c.canonical;
+  broad.grammar = StitchGrammar::Broad;
+  EXPECT_EQ(broad.search().size(), 6u);
 }
 
 TEST(ChainSearch, BoundsOnLength) {
@@ -231,6 +270,25 @@ TEST(ContinuationRule, ProgramLogicFaultMustBeReached) {
   EXPECT_EQ(any.search().size(), 1u);
 }
 
+TEST(FaultCycle, IdIsTheSameInAnyRotationAndNamesTheFaults) {
+  FaultVertex a{"0x00000000000000aa", "0x0000000000000001", false, "THROW"};
+  FaultVertex b{"0x00000000000000bb", "0x0000000000000002", true, "LOOP"};
+  FaultVertex c{"0x00000000000000cc", "0x0000000000000002", false, "ERROR_RETURN"};
+  FaultCycleKey k1 = faultCycleKeyOf({&a, &b, &c}), k2 = faultCycleKeyOf({&c, &a, &b});
+  EXPECT_EQ(k1.key, k2.key);
+  EXPECT_EQ(k1.id, k2.id);
+  EXPECT_EQ(k1.key.rfind("ERROR_RETURN 0x00000000000000cc@", 0), 0u) << k1.key;  // smallest token first
+  EXPECT_EQ(k2.order, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(k1.order, (std::vector<size_t>{2, 0, 1}));
+  EXPECT_EQ(k1.id.size(), 18u);
+  EXPECT_EQ(k1.id.rfind("fc", 0), 0u);
+  // Another order of the same faults is another cycle; another context another fault.
+  EXPECT_NE(faultCycleKeyOf({&b, &a, &c}).id, k1.id);
+  FaultVertex a2 = a;
+  a2.context = "0x0000000000000003";
+  EXPECT_NE(faultCycleKeyOf({&a2, &b, &c}).id, k1.id);
+}
+
 TEST(ContinuationRule, Names) {
   ContinuationRule r = ContinuationRule::Any;
   EXPECT_TRUE(parseContinuationRule("reach", r));
@@ -238,4 +296,10 @@ TEST(ContinuationRule, Names) {
   EXPECT_TRUE(parseContinuationRule("any", r));
   EXPECT_STREQ(continuationRuleName(r), "any");
   EXPECT_FALSE(parseContinuationRule("all", r));
+  StitchGrammar g = StitchGrammar::Broad;
+  EXPECT_TRUE(parseStitchGrammar("reference", g));
+  EXPECT_EQ(g, StitchGrammar::Reference);
+  EXPECT_TRUE(parseStitchGrammar("broad", g));
+  EXPECT_STREQ(stitchGrammarName(g), "broad");
+  EXPECT_FALSE(parseStitchGrammar("csnake", g));
 }

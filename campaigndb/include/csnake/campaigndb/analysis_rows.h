@@ -40,6 +40,8 @@ struct ChainRow {
 
 struct CycleRow {
   std::string canonical, collapseKey, verdict;
+  std::string faultCycleId;  // stable id of the fault cycle
+  nlohmann::json faults;     // its faults in cycle order
   int64_t length = 0, delays = 0, tests = 0, alternatives = 0, rank = 0;
   std::vector<int64_t> edges;
   nlohmann::json evidence;
@@ -61,8 +63,8 @@ int64_t countRunsTotal(CampaignDb &db);
 
 struct StoredCycleRow {
   int64_t id = 0, rank = 0, length = 0, delays = 0, tests = 0, alternatives = 0;
-  std::string canonical, verdict;
-  nlohmann::json edges, evidence;  // as stored (null when unreadable)
+  std::string canonical, verdict, faultCycleId;
+  nlohmann::json edges, evidence, faults;  // as stored (null when unreadable)
 };
 
 std::vector<EdgeRow> storedEdges(CampaignDb &db);          // by id
