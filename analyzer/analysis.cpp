@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "csnake/campaigndb/campaign_reader.h"
@@ -69,6 +70,36 @@ nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const st
   return ev;
 }
 
+// A fault cycle is composite when an accepted shorter fault cycle of two or more faults runs
+// through a subset of its faults: once that subset's faults recur, they sustain themselves without the rest, so
+// the longer cycle adds a detour, not a new cascade. Subsets are enumerated per cycle
+// (lengths are bounded by --max-length) and looked up, so the cost is linear in the number
+// of fault cycles.
+void markComposites(std::vector<StoredCycle> &all, const std::vector<std::vector<size_t>> &groups) {
+  std::map<std::vector<size_t>, std::string> accepted;  // fault set -> id
+  for (const auto &g : groups) {
+    const StoredCycle &rep = all[g.front()];
+    if (rep.verdict != "rejected") accepted.emplace(rep.faultSet, rep.faultCycleId);
+  }
+  for (const auto &g : groups) {
+    StoredCycle &rep = all[g.front()];
+    size_t n = rep.faultSet.size();
+    if (n < 2 || n > 16) continue;  // 2^16 subsets at most
+    std::set<std::string> of;
+    for (uint32_t mask = 1; mask + 1 < (1u << n); ++mask) {
+      // A fault that feeds itself (a one-fault cycle) does not make the cycles through it
+      // composite: its self-loop says nothing about how the other faults interact.
+      if ((mask & (mask - 1)) == 0) continue;
+      std::vector<size_t> subset;
+      for (size_t i = 0; i < n; ++i)
+        if (mask & (1u << i)) subset.push_back(rep.faultSet[i]);
+      auto it = accepted.find(subset);
+      if (it != accepted.end()) of.insert(it->second);
+    }
+    rep.compositeOf.assign(of.begin(), of.end());
+  }
+}
+
 }  // namespace
 
 nlohmann::json AnalysisResult::summary() const {
@@ -84,11 +115,12 @@ nlohmann::json AnalysisResult::summary() const {
   }
   std::map<std::string, int> byType, byVerdict;
   for (const Effect &e : effects) byType[effectTypeName(e.type)]++;
-  int groups = 0;
+  int groups = 0, composite = 0;
   for (const StoredCycle &c : cycles) {
     if (c.representative) {
       ++groups;
       byVerdict[c.verdict]++;
+      composite += !c.compositeOf.empty();
     }
   }
   return {
@@ -105,6 +137,7 @@ nlohmann::json AnalysisResult::summary() const {
         {"cyclic_vertices", search.cyclicVertices}}},
       {"cycles_found", search.cycles},
       {"fault_cycles", groups},
+      {"composite_fault_cycles", composite},
       {"groups_by_verdict", byVerdict},
       {"search_truncated", search.truncated},
       {"search_seconds", search.seconds}};
@@ -136,6 +169,8 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     std::vector<const FaultVertex *> faults;
     for (size_t v : c.faults) faults.push_back(&graph.vertices()[v]);
     FaultCycleKey key = faultCycleKeyOf(faults);
+    s.faultSet = c.faults;
+    std::sort(s.faultSet.begin(), s.faultSet.end());
     s.faultCycleId = key.id;
     s.faultKey = key.key;
     s.faults = nlohmann::json::array();
@@ -183,12 +218,15 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     std::sort(kv.second.begin(), kv.second.end(), better);
     ordered.push_back(kv.second);
   }
-  // Rank: accepted fault cycles first, then the ones every step of which was observed
-  // (fewest inferred steps), then fewest delays, then most distinct supporting tests.
+  markComposites(all, ordered);
+  // Rank: accepted fault cycles first, minimal before composite, then the ones every step
+  // of which was observed (fewest inferred steps), then fewest delays, then most distinct
+  // supporting tests.
   std::sort(ordered.begin(), ordered.end(), [&](const std::vector<size_t> &a, const std::vector<size_t> &b) {
     const StoredCycle &x = all[a.front()], &y = all[b.front()];
     bool ax = x.verdict != "rejected", ay = y.verdict != "rejected";
     if (ax != ay) return ax;
+    if (x.compositeOf.empty() != y.compositeOf.empty()) return x.compositeOf.empty();
     if (x.inferred != y.inferred) return x.inferred < y.inferred;
     if (x.delays != y.delays) return x.delays < y.delays;
     if (x.tests.size() != y.tests.size()) return x.tests.size() > y.tests.size();
@@ -204,6 +242,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
                         {"verdict", all[ordered[g][k]].verdict},
                         {"edges", all[ordered[g][k]].edgeIds}});
     all[rep].evidence["alternatives"] = chains;
+    if (!all[rep].compositeOf.empty()) all[rep].evidence["composite_of"] = all[rep].compositeOf;
     for (size_t k = 0; k < ordered[g].size(); ++k) {
       StoredCycle c = std::move(all[ordered[g][k]]);
       c.group = static_cast<int>(g);
@@ -231,6 +270,7 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
                         {"tvd", opts.fca.tvd},
                         {"min_repeats", opts.fca.minRepeats},
                         {"use_timed_out", opts.fca.useTimedOut},
+                        {"clock_paced_per_second", opts.fca.clockPacedPerSecond},
                         {"max_length", opts.search.maxLength},
                         {"max_delays", opts.search.maxDelays},
                         {"max_cycles", opts.search.maxCycles},

@@ -35,6 +35,10 @@ struct StoredCycle {
   std::string canonical;
   std::string faultCycleId, faultKey;  // graph/fault_cycle.h
   nlohmann::json faults;               // the faults in canonical cycle order
+  std::vector<size_t> faultSet;        // its fault vertices, sorted
+  // Composite: an accepted shorter fault cycle runs through a subset of its faults (their
+  // ids). It chains cycles that sustain themselves already; shown with `cycles --all`.
+  std::vector<std::string> compositeOf;
   std::vector<int64_t> edgeIds;  // in order; a hop's licensing parent_delay edge follows its S+ edge
   int length = 0, delays = 0;
   // Steps whose next fault the effect only reaches (an E step whose next error fault did

@@ -13,7 +13,10 @@
 //    never ran (no invocation, no iteration) in any profile repeat.
 //  - S+ / more_iterations: per-repeat total iterations of (loop, callsig), absent = 0;
 //    one-sided Welch t-test injection > profile with p < pValue. Both variances zero
-//    (ties): p = 0 when the injection mean is higher, else 1.
+//    (ties): p = 0 when the injection mean is higher, else 1. A loop paced by a clock
+//    (CSNAKE_FLAG_LOOP_SLEEPS: every iteration sleeps or waits with a timeout) iterates
+//    more whenever the test merely lasts longer, so for it the same test must also hold
+//    for iterations per second of the run's wall time (when every run has one).
 //  - parent_delay: a (loop, callsig) with a parent loop; the per-invocation iteration
 //    histograms pooled over the repeats of each side; TVD >= tvd and a higher mean
 //    per invocation in the injection runs. A child absent from the profiles has TVD 1.
@@ -45,6 +48,24 @@ bool parseEffectType(const std::string &s, EffectType &out) {
     out = EffectType::ParentDelay;
   else
     return false;
+  return true;
+}
+
+bool EffectDetector::clockPaced(const SiteRef &loop) const {
+  auto it = data_.sites.find(loop);
+  return it != data_.sites.end() && (it->second.flags & CSNAKE_FLAG_LOOP_SLEEPS) != 0;
+}
+
+// Iterations of (loop, callsig) per second of each run's wall time; false when a run has
+// no wall time recorded.
+bool EffectDetector::ratesOf(const std::vector<const RunData *> &runs, const LoopKey &k, std::vector<double> &out) {
+  out.clear();
+  for (const RunData *r : runs) {
+    if (r->wallMs <= 0) return false;
+    auto it = r->loops.find(k);
+    double n = it == r->loops.end() ? 0.0 : static_cast<double>(it->second.iterations);
+    out.push_back(n * 1000.0 / static_cast<double>(r->wallMs));
+  }
   return true;
 }
 
@@ -252,15 +273,27 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
              {{"iterations", xs}, {"profile_iterations", ys}, {"means", {stats::mean(xs), 0.0}}, {"p", 0.0}});
     } else {
       stats::WelchResult w = stats::welchOneSided(xs, ys);
-      if (w.valid && w.meanA > w.meanB && w.p < opts_.pValue)
-        make(EffectType::SPlus, k.first, k.second, "more_iterations",
-             {{"iterations", xs},
-              {"profile_iterations", ys},
-              {"means", {w.meanA, w.meanB}},
-              {"p", w.p},
-              {"t", w.degenerate ? nlohmann::json("inf") : nlohmann::json(w.t)},
-              {"df", w.df},
-              {"ties", w.degenerate}});
+      bool more = w.valid && w.meanA > w.meanB && w.p < opts_.pValue;
+      nlohmann::json rateEvidence;
+      if (more && opts_.clockPacedPerSecond && clockPaced(k.first)) {
+        std::vector<double> xr, yr;
+        if (ratesOf(runs, k, xr) && ratesOf(profile.runs().usable, k, yr)) {
+          stats::WelchResult wr = stats::welchOneSided(xr, yr);
+          more = wr.valid && wr.meanA > wr.meanB && wr.p < opts_.pValue;
+          rateEvidence = {{"per_second", xr}, {"profile_per_second", yr}, {"p", wr.p}};
+        }
+      }
+      if (more) {
+        nlohmann::json ev = {{"iterations", xs},
+                             {"profile_iterations", ys},
+                             {"means", {w.meanA, w.meanB}},
+                             {"p", w.p},
+                             {"t", w.degenerate ? nlohmann::json("inf") : nlohmann::json(w.t)},
+                             {"df", w.df},
+                             {"ties", w.degenerate}};
+        if (!rateEvidence.is_null()) ev["clock_paced"] = rateEvidence;
+        make(EffectType::SPlus, k.first, k.second, "more_iterations", ev);
+      }
     }
     if (!parent.empty()) {
       static const stats::Histogram kEmpty;

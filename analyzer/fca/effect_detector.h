@@ -15,6 +15,8 @@ struct FcaOptions {
   double tvd = 0.05;         // parent delay: total-variation distance at least this
   int minRepeats = 2;        // usable repeats needed on each side
   bool useTimedOut = false;  // count timed-out runs with a summary as usable repeats
+  // S+ of a clock-paced loop must also hold per second of the run's wall time.
+  bool clockPacedPerSecond = true;
 };
 
 struct ExperimentVerdict {
@@ -40,6 +42,8 @@ class EffectDetector {
   bool isDelayFault(const ExperimentData &e) const;
 
  private:
+  bool clockPaced(const SiteRef &loop) const;
+  static bool ratesOf(const std::vector<const RunData *> &runs, const LoopKey &k, std::vector<double> &out);
   const CampaignData &data_;
   FcaOptions opts_;
 };

@@ -101,6 +101,8 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
                         {"chains", alternatives.size() + 1},
                         {"representative_chain", {{"canonical", row.canonical}, {"edges", row.edges}}},
                         {"alternatives", alternatives},
+                        {"composite_of", ev.is_object() ? ev.value("composite_of", nlohmann::json::array())
+                                                        : nlohmann::json::array()},
                         {"steps", steps}};
   if (withEvidence && ev.is_object() && ev.contains("rejected_junctions"))
     out["rejected_junctions"] = ev["rejected_junctions"];
@@ -113,7 +115,10 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
   auto sites = loadSiteInfos(db);
   nlohmann::json out = nlohmann::json::array();
   for (const StoredCycleRow &row : storedCycles(db)) {
-    if (row.verdict == "rejected" && !includeRejected) continue;
+    if (!includeRejected) {
+      if (row.verdict == "rejected") continue;
+      if (row.evidence.is_object() && !row.evidence.value("composite_of", nlohmann::json::array()).empty()) continue;
+    }
     out.push_back(cycleJson(row, sites, false));
   }
   return out;

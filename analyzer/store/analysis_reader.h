@@ -15,9 +15,10 @@ namespace csnake::analyzer {
 void requireAnalysis(CampaignDb &db);
 
 nlohmann::json readEdges(CampaignDb &db);
-// Fault cycles, ranked; rejected ones only when `includeRejected`. Each: "id" (the stable
-// fault cycle id), "rank", "faults" in cycle order, the representative chain's "steps".
-nlohmann::json readCycles(CampaignDb &db, bool includeRejected);
+// Fault cycles, ranked; rejected and composite ones (analysis.h) only when `includeAll`.
+// Each: "id" (the stable fault cycle id), "rank", "faults" in cycle order, "composite_of",
+// the representative chain's "steps".
+nlohmann::json readCycles(CampaignDb &db, bool includeAll);
 // One fault cycle by its id (rejected ones too), with every step's full evidence and its
 // chains; null when there is none.
 nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId);

@@ -66,7 +66,8 @@ CampaignData loadCampaign(CampaignDb &cdb) {
   std::map<int64_t, RunData *> runs;
   {
     Statement q = db.prepare(
-        "SELECT r.id, r.experiment_id, r.repeat, r.state, c.run_id IS NOT NULL, COALESCE(c.fired, 0) "
+        "SELECT r.id, r.experiment_id, r.repeat, r.state, c.run_id IS NOT NULL, COALESCE(c.fired, 0), "
+        "COALESCE(r.wall_ms, 0) "
         "FROM runs r LEFT JOIN run_receipts c ON c.run_id = r.id ORDER BY r.experiment_id, r.repeat");
     while (q.step()) {
       auto it = expIndex.find(q.getInt(1));
@@ -77,6 +78,7 @@ CampaignData loadCampaign(CampaignDb &cdb) {
       r.state = parseRunState(q.getText(3)).value_or(RunState::Failed);
       r.hasSummary = q.getInt(4) != 0;
       r.fired = q.getInt(5) != 0;
+      r.wallMs = q.getInt(6);
       d.experiments[it->second].runs.push_back(std::move(r));
     }
     for (ExperimentData &e : d.experiments)

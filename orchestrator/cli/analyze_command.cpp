@@ -73,6 +73,9 @@ Command addAnalyzeCommand(CLI::App &root) {
   addReal(*app, "--tvd", o.fca.tvd, Interval{0, 1}, "parent delay: total-variation distance threshold (default 0.05)");
   addCount(*app, "--min-repeats", o.fca.minRepeats, 1, 100, "usable repeats needed on each side (default 2)");
   app->add_flag("--use-timed-out", o.fca.useTimedOut, "count timed-out runs that left a trace as usable repeats");
+  app->add_flag_callback(
+      "--s-plus-per-run", [&o] { o.fca.clockPacedPerSecond = false; },
+      "judge S+ of clock-paced loops per run only, not also per second of the run (for comparison)");
   addCount(*app, "--max-length", o.search.maxLength, 1, 64, "transitions per cycle (default 6)");
   addCount(*app, "--max-delays", o.search.maxDelays, 0, 64, "delay faults per cycle (default 3)");
   addCount(*app, "--max-cycles", o.search.maxCycles, 1, 1'000'000'000,

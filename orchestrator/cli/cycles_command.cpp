@@ -1,6 +1,7 @@
 // `csnake cycles --db FILE [--json] [--all] [--id ID]`: the fault cycles of the last
 // analysis, ranked (docs/analyzer.md §3, "Ranking"), each with the steps of its best
-// chain. --all adds the fault cycles the compatibility check rejected, with the reason;
+// chain. --all adds the fault cycles the compatibility check rejected, with the reason, and
+// the composite ones (a shorter accepted fault cycle runs through a subset of their faults);
 // --id shows one fault cycle with every step's evidence and its other chains.
 
 #include <cstdio>
@@ -59,6 +60,11 @@ void printHeader(int rank, const nlohmann::json &c) {
     std::printf(", every step observed");
   if (!c["alternatives"].empty()) std::printf(" (+%zu other chain(s))", c["alternatives"].size());
   std::printf("\n");
+  if (!c["composite_of"].empty()) {
+    std::string of;
+    for (const auto &id : c["composite_of"]) of += (of.empty() ? "" : ", ") + id.get<std::string>();
+    std::printf("    composite: runs through the faults of %s\n", of.c_str());
+  }
 }
 
 int showOneCycle(CampaignDb &db, const CyclesArgs &a) {
@@ -101,9 +107,10 @@ int runCyclesCommand(const CyclesArgs &a) {
   if (cycles.empty()) {
     size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
     if (rejected)
-      std::printf("no cycles (%zu rejected by the compatibility check: --all shows them)\n", rejected);
+      std::printf("no fault cycles (%zu rejected by the compatibility check or composite: --all shows them)\n",
+                  rejected);
     else
-      std::printf("no cycles\n");
+      std::printf("no fault cycles\n");
     return 0;
   }
   int n = 0;
@@ -121,7 +128,7 @@ Command addCyclesCommand(CLI::App &root) {
   CLI::App *app = root.add_subcommand("cycles", "list the fault cycles found by analyze, ranked");
   app->add_option("--db", a->dbPath, "campaign database")->type_name("FILE")->required();
   app->add_flag("--json", a->json, "print the cycles as JSON");
-  app->add_flag("--all", a->all, "include fault cycles rejected by the compatibility check");
+  app->add_flag("--all", a->all, "include fault cycles rejected by the compatibility check, and composite ones");
   app->add_option("--id", a->id, "show one fault cycle (its stable id, e.g. fc0123456789abcdef) with its evidence")
       ->type_name("ID");
   return {app, [a] { return runCyclesCommand(*a); }};

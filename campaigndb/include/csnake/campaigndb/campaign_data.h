@@ -47,6 +47,7 @@ struct RunData {
   RunState state = RunState::Planned;
   bool hasSummary = false;  // a receipt row exists (the trace was ingested)
   bool fired = false;
+  int64_t wallMs = 0;       // the test's wall time (0 when unknown)
   std::map<EventKey, EventData> events;
   std::map<LoopKey, LoopData> loops;
   std::map<LoopKey, std::map<SiteRef, PathData>> paths;  // signature -> path
