@@ -37,6 +37,10 @@ namespace {
 // environment failure to happen on its own in the effect's new behaviour.
 constexpr size_t kMaxCyclesThroughOneWay = 0;
 
+// Reported fault cycles (composite and rejected ones aside) per documented cycle: every
+// one beyond the documented ones is triaged in docs/analyzer.md ("Extra cycles").
+constexpr size_t kMaxReportedPerDocumented = 3;
+
 struct Fixture {
   Target target;
   nlohmann::json cascades, sites;
@@ -209,8 +213,9 @@ void checkDocumentedCycles(Fixture &f) {
                   (long long)c["rank"].get<int64_t>(), describe(c).c_str());
     }
   std::printf("[ground truth] %s: %zu fault cycles reported (%zu beyond the documented ones; cap %zu)\n",
-              f.target.name.c_str(), cycles.size(), extra, 3 * documented);
+              f.target.name.c_str(), cycles.size(), extra, kMaxReportedPerDocumented * documented);
   EXPECT_GE(found, f.target.minCyclesFound);
+  EXPECT_LE(cycles.size(), kMaxReportedPerDocumented * documented) << "more fault cycles reported than a user can triage";
 }
 
 void checkOneWayPropagations(Fixture &f) {
