@@ -271,7 +271,7 @@ std::vector<size_t> CompatChecker::supportOrder(const CausalEdge &e) const {
 std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, const SiteRef &junction) const {
   std::vector<JunctionSide> out;
   for (size_t i : supportOrder(e)) {
-    if (out.size() >= opts_.maxSupportPairs) break;
+    if (opts_.maxSupportsPerSide && out.size() >= opts_.maxSupportsPerSide) break;
     const Effect &f = effects_[i];
     auto xi = experiments_.find(f.experimentId);
     if (xi == experiments_.end()) continue;
@@ -300,7 +300,7 @@ std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, cons
   std::vector<JunctionSide> out;
   std::set<int64_t> seen;
   for (size_t i : supportOrder(e)) {
-    if (out.size() >= opts_.maxSupportPairs) break;
+    if (opts_.maxSupportsPerSide && out.size() >= opts_.maxSupportsPerSide) break;
     const Effect &f = effects_[i];
     if (!seen.insert(f.experimentId).second) continue;
     auto xi = experiments_.find(f.experimentId);
@@ -348,6 +348,13 @@ std::map<SiteRef, uint32_t> CompatChecker::invariantsAt(const ExperimentData &x,
   return out;
 }
 
+const std::vector<JunctionSide> &CompatChecker::sidesOf(size_t edge, const SiteRef &junction, bool incoming) {
+  auto key = std::make_tuple(edge, junction, incoming);
+  auto it = sides_.find(key);
+  if (it != sides_.end()) return it->second;
+  return sides_[key] = incoming ? incomingSides(edges_[edge], junction) : outgoingSides(edges_[edge], junction);
+}
+
 JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef &junction) {
   auto key = std::make_tuple(inEdge, outEdge, junction);
   auto m = memo_.find(key);
@@ -360,7 +367,8 @@ JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef
   }
   const CausalEdge &in = edges_[inEdge], &out = edges_[outEdge];
   std::set<SiteRef> free = {out.cause, in.cause};
-  std::vector<JunctionSide> as = incomingSides(in, junction), bs = outgoingSides(out, junction);
+  // Every (incoming support, outgoing support) pair until one is satisfiable.
+  const std::vector<JunctionSide> &as = sidesOf(inEdge, junction, true), &bs = sidesOf(outEdge, junction, false);
   bool first = true;
   for (const JunctionSide &a : as) {
     for (const JunctionSide &b : bs) {

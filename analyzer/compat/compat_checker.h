@@ -27,7 +27,9 @@ namespace csnake::analyzer {
 struct CompatOptions {
   bool enabled = true;
   size_t maxPathsPerSide = 64;
-  size_t maxSupportPairs = 4;  // (incoming support, outgoing support) pairs tried per junction
+  // Supports taken on each side of a junction; 0 = every one (the default: a verdict must not
+  // depend on which other experiments a campaign happened to run).
+  size_t maxSupportsPerSide = 0;
   unsigned timeoutMs = 5000;
 };
 
@@ -79,9 +81,12 @@ class CompatChecker {
 
  private:
   // The edge's supporting effects in an order given by what they are (test, fault plan,
-  // loop, call site), not by experiment ids: only the first maxSupportPairs are tried, and
-  // the verdict must not depend on the order in which a campaign ran its experiments.
+  // loop, call site), not by experiment ids: the pair whose result is shown (the first
+  // satisfiable one, or the first one when none is) must not depend on the order in which a
+  // campaign ran its experiments.
   std::vector<size_t> supportOrder(const CausalEdge &e) const;
+  // incomingSides / outgoingSides, memoised per (edge, junction).
+  const std::vector<JunctionSide> &sidesOf(size_t edge, const SiteRef &junction, bool incoming);
   std::vector<JunctionSide> incomingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::vector<JunctionSide> outgoingSides(const CausalEdge &e, const SiteRef &junction) const;
   std::map<SiteRef, uint32_t> invariantsAt(const ExperimentData &x, const std::vector<int64_t> &runs,
@@ -93,6 +98,7 @@ class CompatChecker {
   CompatOptions opts_;
   std::map<int64_t, const ExperimentData *> experiments_;
   std::map<std::tuple<size_t, size_t, SiteRef>, JunctionResult> memo_;
+  std::map<std::tuple<size_t, SiteRef, bool>, std::vector<JunctionSide>> sides_;
 };
 
 }  // namespace csnake::analyzer

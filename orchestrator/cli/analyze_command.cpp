@@ -81,6 +81,8 @@ Command addAnalyzeCommand(CLI::App &root) {
   addCount(*app, "--max-cycles", o.search.maxCycles, 1, 1'000'000'000,
            "stop the search after N cycles (default 200000)");
   addCount(*app, "--threads", o.search.threads, 1, 256, "search threads (default 2)");
+  addCount(*app, "--max-supports", o.compat.maxSupportsPerSide, 0, 1'000'000,
+           "supporting experiments tried on each side of a junction (default 0: every one)");
   app->add_flag_callback(
       "--no-z3", [&o] { o.compat.enabled = false; }, "skip the local compatibility check (for comparison)");
   addChecked(
