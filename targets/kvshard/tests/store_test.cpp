@@ -97,6 +97,37 @@ TEST_F(StoreTest, TornWalTailIsIgnored) {
   EXPECT_EQ(r.keyCount(0), 1u);
 }
 
+TEST_F(StoreTest, ResentHandoffBatchesAreRecognised) {
+  ShardStore s(4);
+  ASSERT_TRUE(s.open(wal(), false).ok());
+  EXPECT_TRUE(s.noteBatch(2, 0));
+  EXPECT_TRUE(s.noteBatch(2, 1));
+  EXPECT_TRUE(s.noteBatch(2, 2));
+  EXPECT_FALSE(s.noteBatch(2, 2));  // resent
+  EXPECT_FALSE(s.noteBatch(2, 1));  // older than the last one: resent too
+  EXPECT_TRUE(s.noteBatch(2, 3));
+  EXPECT_TRUE(s.noteBatch(3, 5));   // streams are per shard
+  EXPECT_TRUE(s.noteBatch(2, 0));   // batch 0 opens a new stream
+  EXPECT_TRUE(s.noteBatch(2, 1));
+}
+
+TEST_F(StoreTest, UnloggedMergeIsAppliedButNotReplayed) {
+  {
+    ShardStore s(4);
+    ASSERT_TRUE(s.open(wal(), false).ok());
+    s.failNextLogWrites(1);
+    std::vector<BatchEntry> batch{{"a", "1", 3}};
+    EXPECT_THROW(s.merge(1, batch), IoError);
+    EXPECT_EQ(s.keyCount(1), 0u);
+    EXPECT_EQ(s.mergeUnlogged(1, batch), 1u);
+    EXPECT_EQ(s.keyCount(1), 1u);
+    EXPECT_EQ(s.walErrors(), 1u);
+  }
+  ShardStore r(4);
+  ASSERT_TRUE(r.open(wal(), false).ok());
+  EXPECT_EQ(r.keyCount(1), 0u);
+}
+
 TEST_F(StoreTest, MergeKeepsNewerVersions) {
   ShardStore s(2);
   ASSERT_TRUE(s.open(wal(), false).ok());

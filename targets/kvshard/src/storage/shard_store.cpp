@@ -133,6 +133,19 @@ size_t ShardStore::merge(uint32_t shard, const std::vector<BatchEntry> &entries)
   return mergeInto(s, entries);
 }
 
+size_t ShardStore::mergeUnlogged(uint32_t shard, const std::vector<BatchEntry> &entries) {
+  std::lock_guard<std::mutex> lk(mu_);
+  return mergeInto(at(shard), entries);
+}
+
+bool ShardStore::noteBatch(uint32_t shard, uint32_t seq) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Shard &s = at(shard);
+  bool fresh = seq == 0 || static_cast<int64_t>(seq) > s.received_seq;
+  if (fresh) s.received_seq = seq;
+  return fresh;
+}
+
 void ShardStore::adopt(uint32_t shard, uint64_t epoch) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);

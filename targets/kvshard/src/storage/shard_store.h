@@ -41,6 +41,14 @@ class ShardStore {
   void remove(uint32_t shard, const std::string &key);
   // Handoff receiver: entries newer than (or absent from) the local copy win.
   size_t merge(uint32_t shard, const std::vector<BatchEntry> &entries);
+  // The same merge without logging it (a best-effort handoff whose log write failed).
+  size_t mergeUnlogged(uint32_t shard, const std::vector<BatchEntry> &entries);
+  // Handoff receiver: records batch `seq` of the shard's incoming stream; false when that
+  // batch (or a later one) was already received, i.e. the sender resent it. Batch 0 opens
+  // a new stream.
+  bool noteBatch(uint32_t shard, uint32_t seq);
+  // Test knob: the next `n` log writes fail (a full or failing disk).
+  void failNextLogWrites(int n) { wal_.failNextAppends(n); }
 
   // Takes ownership (at least `epoch`); clears any handoff hint.
   void adopt(uint32_t shard, uint64_t epoch);
@@ -63,6 +71,7 @@ class ShardStore {
     bool owned = false;
     uint64_t epoch = 0;
     OwnerHint moved_to;  // set by markLeaving
+    int64_t received_seq = -1;  // last handoff batch received (noteBatch)
   };
   enum class Op : uint8_t { kPut = 1, kDelete = 2, kBatch = 3, kDrop = 4 };
 

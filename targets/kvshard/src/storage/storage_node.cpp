@@ -182,7 +182,23 @@ std::string StorageNode::onInstallBatch(Reader &d) {
     ++corrupt_batches_;
     throw CorruptBatchError(req.shard, req.checksum, actual);
   }
-  store_.merge(req.shard, req.entries);
+  // A batch received before is one the sender resent after a failure it saw (best
+  // effort): merged again, its entries replace nothing newer.
+  if (!store_.noteBatch(req.shard, req.seq)) {
+    ++duplicate_batches_;
+    KV_LOG(kInfo) << "batch " << req.seq << " of shard " << req.shard << " received again";
+  }
+  try {
+    store_.merge(req.shard, req.entries);
+  } catch (const IoError &) {
+    ++io_errors_;
+    // Strict: the batch is refused (IO_ERROR) and the sender fails the handoff.
+    if (cfg_.handoff_strict) throw;
+    // Best effort: keep the entries in memory and acknowledge them; they are not logged,
+    // so a crash of this node before they are written again loses them.
+    store_.mergeUnlogged(req.shard, req.entries);
+    ++unlogged_batches_;
+  }
   ++batches_installed_;
   return std::string();
 }
@@ -210,6 +226,8 @@ StatsMap StorageNode::stats() const {
   s["wal_appends"] = store_.walAppends();
   s["batches_installed"] = batches_installed_;
   s["corrupt_batches"] = corrupt_batches_;
+  s["duplicate_batches"] = duplicate_batches_;
+  s["unlogged_batches"] = unlogged_batches_;
   s["registrations"] = registrations_;
   s["handoffs_started"] = mover_.handoffsStarted();
   s["handoffs_completed"] = mover_.handoffsCompleted();
@@ -217,6 +235,7 @@ StatsMap StorageNode::stats() const {
   s["handoffs_superseded"] = mover_.handoffsSuperseded();
   s["batches_sent"] = mover_.batchesSent();
   s["batch_retransmits"] = mover_.batchRetransmits();
+  s["batch_failures"] = mover_.batchFailures();
   s["control_rounds"] = control_.rounds();
   s["renew_calls"] = control_.renewCalls();
   s["renewals"] = control_.renewals();
