@@ -44,7 +44,7 @@ TEST_P(HandoffPolicyTest, ShardTravelsAroundTheCluster) {
   }
   EXPECT_EQ(sumOverNodes("batches_installed"), 3 * keys.size());
   EXPECT_EQ(sumOverNodes("batch_failures"), 0u);
-  EXPECT_EQ(sumOverNodes("duplicate_batches"), 0u);
+  EXPECT_EQ(sumOverNodes("stale_entries"), 0u);
   expectAllReadable(keys);
 }
 
@@ -71,7 +71,7 @@ TEST_F(ClusterTest, StrictHandoffFailsWhenTheReceiverCannotLogABatch) {
   moveShard(*cluster_);
   ASSERT_TRUE(KvCluster::waitFor([&] { return nodeStat(from, "handoff_failures") == 1; }, Millis(3000)));
   EXPECT_EQ(nodeStat(to, "io_errors"), 1u);
-  EXPECT_EQ(nodeStat(to, "unlogged_batches"), 0u);
+  EXPECT_EQ(nodeStat(to, "unlogged_entries"), 0u);
   EXPECT_EQ(nodeStat(from, "batch_failures"), 1u);
   EXPECT_EQ(nodeStat(from, "batches_sent"), 0u);
   // The shard stays with its owner, which serves it again after its next renewal.
@@ -90,7 +90,7 @@ TEST_F(ClusterTest, BestEffortReceiverKeepsABatchItCannotLogAndTheHandoffComplet
   moveShard(*cluster_);
   ASSERT_TRUE(KvCluster::waitFor([&] { return cluster_->ownerOf(kShard) == to; }, Millis(3000)));
   EXPECT_EQ(nodeStat(to, "io_errors"), 1u);
-  EXPECT_EQ(nodeStat(to, "unlogged_batches"), 1u);
+  EXPECT_EQ(nodeStat(to, "unlogged_entries"), 1u);
   EXPECT_EQ(nodeStat(from, "batch_failures"), 0u);
   EXPECT_EQ(nodeStat(from, "handoff_failures"), 0u);
   EXPECT_EQ(cluster_->node(to).store().keyCount(kShard), 40u);

@@ -41,12 +41,11 @@ class ShardStore {
   void remove(uint32_t shard, const std::string &key);
   // Handoff receiver: entries newer than (or absent from) the local copy win.
   size_t merge(uint32_t shard, const std::vector<BatchEntry> &entries);
-  // The same merge without logging it (a best-effort handoff whose log write failed).
-  size_t mergeUnlogged(uint32_t shard, const std::vector<BatchEntry> &entries);
-  // Handoff receiver: records batch `seq` of the shard's incoming stream; false when that
-  // batch (or a later one) was already received, i.e. the sender resent it. Batch 0 opens
-  // a new stream.
-  bool noteBatch(uint32_t shard, uint32_t seq);
+  // One entry: logged, then applied if newer than (or absent from) the local copy; false
+  // when the local copy is at least as new.
+  bool mergeEntry(uint32_t shard, const BatchEntry &entry);
+  // The same without logging it (a best-effort handoff whose log write failed).
+  bool mergeEntryUnlogged(uint32_t shard, const BatchEntry &entry);
   // Test knob: the next `n` log writes fail (a full or failing disk).
   void failNextLogWrites(int n) { wal_.failNextAppends(n); }
 
@@ -71,7 +70,6 @@ class ShardStore {
     bool owned = false;
     uint64_t epoch = 0;
     OwnerHint moved_to;  // set by markLeaving
-    int64_t received_seq = -1;  // last handoff batch received (noteBatch)
   };
   enum class Op : uint8_t { kPut = 1, kDelete = 2, kBatch = 3, kDrop = 4 };
 

@@ -182,22 +182,20 @@ std::string StorageNode::onInstallBatch(Reader &d) {
     ++corrupt_batches_;
     throw CorruptBatchError(req.shard, req.checksum, actual);
   }
-  // A batch received before is one the sender resent after a failure it saw (best
-  // effort): merged again, its entries replace nothing newer.
-  if (!store_.noteBatch(req.shard, req.seq)) {
-    ++duplicate_batches_;
-    KV_LOG(kInfo) << "batch " << req.seq << " of shard " << req.shard << " received again";
-  }
-  try {
-    store_.merge(req.shard, req.entries);
-  } catch (const IoError &) {
-    ++io_errors_;
-    // Strict: the batch is refused (IO_ERROR) and the sender fails the handoff.
-    if (cfg_.handoff_strict) throw;
-    // Best effort: keep the entries in memory and acknowledge them; they are not logged,
-    // so a crash of this node before they are written again loses them.
-    store_.mergeUnlogged(req.shard, req.entries);
-    ++unlogged_batches_;
+  // Install loop: each entry is logged and applied on its own. An entry no newer than the
+  // local copy is one this node has already (the sender resent the batch).
+  for (const BatchEntry &e : req.entries) {
+    try {
+      if (!store_.mergeEntry(req.shard, e)) ++stale_entries_;
+    } catch (const IoError &) {
+      ++io_errors_;
+      // Strict: the batch is refused (IO_ERROR) and the sender fails the handoff.
+      if (cfg_.handoff_strict) throw;
+      // Best effort: keep the entry in memory and go on; it is not logged, so a crash of
+      // this node before the key is written again loses it.
+      store_.mergeEntryUnlogged(req.shard, e);
+      ++unlogged_entries_;
+    }
   }
   ++batches_installed_;
   return std::string();
@@ -226,8 +224,8 @@ StatsMap StorageNode::stats() const {
   s["wal_appends"] = store_.walAppends();
   s["batches_installed"] = batches_installed_;
   s["corrupt_batches"] = corrupt_batches_;
-  s["duplicate_batches"] = duplicate_batches_;
-  s["unlogged_batches"] = unlogged_batches_;
+  s["stale_entries"] = stale_entries_;
+  s["unlogged_entries"] = unlogged_entries_;
   s["registrations"] = registrations_;
   s["handoffs_started"] = mover_.handoffsStarted();
   s["handoffs_completed"] = mover_.handoffsCompleted();
