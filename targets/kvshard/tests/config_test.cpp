@@ -16,6 +16,7 @@ TEST(Config, RoundTripsThroughKeyValueArgs) {
   c.route_refresh = RouteRefresh::kLazy;
   c.retry_backoff = RetryBackoff::kNone;
   c.max_batch_retransmits = 9;
+  c.handoff_strict = false;
   Config d;
   for (const std::string &kv : c.toArgs()) {
     size_t eq = kv.find('=');
@@ -31,6 +32,7 @@ TEST(Config, RoundTripsThroughKeyValueArgs) {
   EXPECT_EQ(d.route_refresh, RouteRefresh::kLazy);
   EXPECT_EQ(d.retry_backoff, RetryBackoff::kNone);
   EXPECT_EQ(d.max_batch_retransmits, 9);
+  EXPECT_FALSE(d.handoff_strict);
 }
 
 TEST(Config, EmptyStringSurvivesRoundTrip) {

@@ -97,6 +97,39 @@ TEST_F(StoreTest, TornWalTailIsIgnored) {
   EXPECT_EQ(r.keyCount(0), 1u);
 }
 
+TEST_F(StoreTest, MergedEntriesAreLoggedAndOnlyNewerOnesApplied) {
+  {
+    ShardStore s(4);
+    ASSERT_TRUE(s.open(wal(), false).ok());
+    EXPECT_TRUE(s.mergeEntry(2, {"k", "v1", 3}));
+    EXPECT_FALSE(s.mergeEntry(2, {"k", "v1", 3}));  // the same entry again (a resent batch)
+    EXPECT_FALSE(s.mergeEntry(2, {"k", "old", 2}));
+    EXPECT_TRUE(s.mergeEntry(2, {"k", "v2", 4}));
+  }
+  ShardStore r(4);
+  ASSERT_TRUE(r.open(wal(), false).ok());
+  std::string v;
+  ASSERT_TRUE(r.get(2, "k", &v));
+  EXPECT_EQ(v, "v2");
+}
+
+TEST_F(StoreTest, UnloggedMergeIsAppliedButNotReplayed) {
+  {
+    ShardStore s(4);
+    ASSERT_TRUE(s.open(wal(), false).ok());
+    s.failNextLogWrites(1);
+    BatchEntry e{"a", "1", 3};
+    EXPECT_THROW(s.mergeEntry(1, e), IoError);
+    EXPECT_EQ(s.keyCount(1), 0u);
+    EXPECT_TRUE(s.mergeEntryUnlogged(1, e));
+    EXPECT_EQ(s.keyCount(1), 1u);
+    EXPECT_EQ(s.walErrors(), 1u);
+  }
+  ShardStore r(4);
+  ASSERT_TRUE(r.open(wal(), false).ok());
+  EXPECT_EQ(r.keyCount(1), 0u);
+}
+
 TEST_F(StoreTest, MergeKeepsNewerVersions) {
   ShardStore s(2);
   ASSERT_TRUE(s.open(wal(), false).ok());

@@ -54,6 +54,12 @@ struct Config {
   // --- Storage -----------------------------------------------------------------------
   int handoff_batch_keys = 64;      // keys per InstallBatch during a handoff
   int max_batch_retransmits = 3;    // resends of a batch the receiver found corrupt
+  // What a handoff does when a batch fails. Strict: the receiver refuses a batch it cannot
+  // log, and the sender fails the whole handoff on any failed batch (the shard stays with
+  // its owner). Best effort: the receiver keeps a batch it cannot log in memory and
+  // acknowledges it, and the sender resends a failed batch (up to max_batch_retransmits
+  // times); the receiver merges a resent batch again.
+  bool handoff_strict = true;
   bool wal_fsync = false;           // fsync the write-ahead log after every append
   std::string wal_file;             // empty: <data dir>/wal.log
 
@@ -97,6 +103,7 @@ void Config::visit(Visitor &&v) {
   v("rebalance_min_load", rebalance_min_load);
   v("handoff_batch_keys", handoff_batch_keys);
   v("max_batch_retransmits", max_batch_retransmits);
+  v("handoff_strict", handoff_strict);
   v("wal_fsync", wal_fsync);
   v("wal_file", wal_file);
   v("route_refresh", route_refresh);

@@ -53,22 +53,47 @@ Status ShardMover::sendShardBatches(uint32_t shard, uint64_t epoch, RpcChannel &
   std::vector<BatchEntry> entries = store_.snapshot(shard);
   size_t batchKeys = static_cast<size_t>(std::max(1, cfg_.handoff_batch_keys));
   uint32_t seq = 0;
-  for (size_t offset = 0; offset < entries.size(); offset += batchKeys) {
-    InstallBatchRequest req;
-    req.shard = shard;
-    req.epoch = epoch;
-    req.seq = seq++;
-    size_t end = std::min(entries.size(), offset + batchKeys);
-    req.entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(offset),
-                       entries.begin() + static_cast<std::ptrdiff_t>(end));
-    req.checksum = req.computeChecksum();
-    int64_t delay = batch_delay_ms_;
-    if (delay > 0) std::this_thread::sleep_for(Millis(delay));
-    Status st = sendBatchWithRetransmit(target, req);
-    if (!st.ok()) return st;
+  int resends = 0;
+  Status st;
+  for (size_t offset = 0; offset < entries.size();) {
+    st = sendBatch(target, shard, epoch, seq, entries, offset, batchKeys);
+    if (!st.ok()) {
+      ++failed_batches_;
+      // Strict: the handoff fails; the shard stays here (re-adopted at the next renewal).
+      if (cfg_.handoff_strict) return st;
+      // Best effort: the same batch again after a pause; the receiver merges it again.
+      if (!pauseBeforeResend(shard, seq, st, ++resends)) return st;
+      continue;
+    }
     ++batches_;
+    ++seq;
+    offset += batchKeys;
   }
   return Status::OK();
+}
+
+// Batch `seq`: up to `count` entries of the shard from `offset` on.
+Status ShardMover::sendBatch(RpcChannel &target, uint32_t shard, uint64_t epoch, uint32_t seq,
+                             const std::vector<BatchEntry> &entries, size_t offset, size_t count) {
+  size_t end = std::min(entries.size(), offset + count);
+  InstallBatchRequest req;
+  req.shard = shard;
+  req.epoch = epoch;
+  req.seq = seq;
+  req.entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(offset),
+                     entries.begin() + static_cast<std::ptrdiff_t>(end));
+  req.checksum = req.computeChecksum();
+  int64_t delay = batch_delay_ms_;
+  if (delay > 0) std::this_thread::sleep_for(Millis(delay));
+  return sendBatchWithRetransmit(target, req);
+}
+
+// Best effort: false once a handoff has resent max_batch_retransmits batches.
+bool ShardMover::pauseBeforeResend(uint32_t shard, uint32_t seq, const Status &failure, int resends) {
+  if (resends > cfg_.max_batch_retransmits) return false;
+  KV_LOG(kInfo) << "batch " << seq << " of shard " << shard << " failed: " << failure.toString() << "; resending";
+  std::this_thread::sleep_for(exponentialBackoff(resends - 1, cfg_.retry_base_backoff, cfg_.retry_max_backoff));
+  return true;
 }
 
 // Resends a batch the receiver found corrupt; bounded by max_batch_retransmits.

@@ -31,9 +31,13 @@ class ShardMover {
   uint64_t handoffsSuperseded() const { return superseded_; }
   uint64_t batchesSent() const { return batches_; }
   uint64_t batchRetransmits() const { return retransmits_; }
+  uint64_t batchFailures() const { return failed_batches_; }
 
  private:
   Status sendShardBatches(uint32_t shard, uint64_t epoch, RpcChannel &target);
+  Status sendBatch(RpcChannel &target, uint32_t shard, uint64_t epoch, uint32_t seq,
+                   const std::vector<BatchEntry> &entries, size_t offset, size_t count);
+  bool pauseBeforeResend(uint32_t shard, uint32_t seq, const Status &failure, int resends);
   Status sendBatchWithRetransmit(RpcChannel &target, const InstallBatchRequest &req);
   Status reportDone(uint32_t shard, const NodeAddress &target, bool ok, HandoffDoneResponse *resp);
 
@@ -44,7 +48,8 @@ class ShardMover {
   ChannelPool &peers_;
   std::atomic<int> corrupt_pending_{0};
   std::atomic<int64_t> batch_delay_ms_{0};
-  std::atomic<uint64_t> started_{0}, completed_{0}, failed_{0}, superseded_{0}, batches_{0}, retransmits_{0};
+  std::atomic<uint64_t> started_{0}, completed_{0}, failed_{0}, superseded_{0}, batches_{0}, retransmits_{0},
+      failed_batches_{0};
 };
 
 }  // namespace kvshard

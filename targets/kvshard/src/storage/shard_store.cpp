@@ -133,6 +133,20 @@ size_t ShardStore::merge(uint32_t shard, const std::vector<BatchEntry> &entries)
   return mergeInto(s, entries);
 }
 
+bool ShardStore::mergeEntry(uint32_t shard, const BatchEntry &entry) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Shard &s = at(shard);
+  Writer w;
+  w.byte(static_cast<uint8_t>(Op::kBatch)).varint(shard).varint(1).blob(entry.key).blob(entry.value).varint(entry.version);
+  wal_.append(w.buffer());
+  return mergeInto(s, {entry}) == 1;
+}
+
+bool ShardStore::mergeEntryUnlogged(uint32_t shard, const BatchEntry &entry) {
+  std::lock_guard<std::mutex> lk(mu_);
+  return mergeInto(at(shard), {entry}) == 1;
+}
+
 void ShardStore::adopt(uint32_t shard, uint64_t epoch) {
   std::lock_guard<std::mutex> lk(mu_);
   Shard &s = at(shard);

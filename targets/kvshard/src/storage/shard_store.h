@@ -41,6 +41,13 @@ class ShardStore {
   void remove(uint32_t shard, const std::string &key);
   // Handoff receiver: entries newer than (or absent from) the local copy win.
   size_t merge(uint32_t shard, const std::vector<BatchEntry> &entries);
+  // One entry: logged, then applied if newer than (or absent from) the local copy; false
+  // when the local copy is at least as new.
+  bool mergeEntry(uint32_t shard, const BatchEntry &entry);
+  // The same without logging it (a best-effort handoff whose log write failed).
+  bool mergeEntryUnlogged(uint32_t shard, const BatchEntry &entry);
+  // Test knob: the next `n` log writes fail (a full or failing disk).
+  void failNextLogWrites(int n) { wal_.failNextAppends(n); }
 
   // Takes ownership (at least `epoch`); clears any handoff hint.
   void adopt(uint32_t shard, uint64_t epoch);

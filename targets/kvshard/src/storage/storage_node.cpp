@@ -182,7 +182,21 @@ std::string StorageNode::onInstallBatch(Reader &d) {
     ++corrupt_batches_;
     throw CorruptBatchError(req.shard, req.checksum, actual);
   }
-  store_.merge(req.shard, req.entries);
+  // Install loop: each entry is logged and applied on its own. An entry no newer than the
+  // local copy is one this node has already (the sender resent the batch).
+  for (const BatchEntry &e : req.entries) {
+    try {
+      if (!store_.mergeEntry(req.shard, e)) ++stale_entries_;
+    } catch (const IoError &) {
+      ++io_errors_;
+      // Strict: the batch is refused (IO_ERROR) and the sender fails the handoff.
+      if (cfg_.handoff_strict) throw;
+      // Best effort: keep the entry in memory and go on; it is not logged, so a crash of
+      // this node before the key is written again loses it.
+      store_.mergeEntryUnlogged(req.shard, e);
+      ++unlogged_entries_;
+    }
+  }
   ++batches_installed_;
   return std::string();
 }
@@ -210,6 +224,8 @@ StatsMap StorageNode::stats() const {
   s["wal_appends"] = store_.walAppends();
   s["batches_installed"] = batches_installed_;
   s["corrupt_batches"] = corrupt_batches_;
+  s["stale_entries"] = stale_entries_;
+  s["unlogged_entries"] = unlogged_entries_;
   s["registrations"] = registrations_;
   s["handoffs_started"] = mover_.handoffsStarted();
   s["handoffs_completed"] = mover_.handoffsCompleted();
@@ -217,6 +233,7 @@ StatsMap StorageNode::stats() const {
   s["handoffs_superseded"] = mover_.handoffsSuperseded();
   s["batches_sent"] = mover_.batchesSent();
   s["batch_retransmits"] = mover_.batchRetransmits();
+  s["batch_failures"] = mover_.batchFailures();
   s["control_rounds"] = control_.rounds();
   s["renew_calls"] = control_.renewCalls();
   s["renewals"] = control_.renewals();

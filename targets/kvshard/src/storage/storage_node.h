@@ -73,7 +73,8 @@ class StorageNode {
   std::atomic<int64_t> lease_until_ns_{0};
   std::atomic<int64_t> handler_delay_ms_{0};
   std::atomic<uint64_t> requests_{0}, wrong_owner_{0}, gets_{0}, puts_{0}, deletes_{0}, io_errors_{0};
-  std::atomic<uint64_t> batches_installed_{0}, corrupt_batches_{0}, registrations_{0};
+  std::atomic<uint64_t> batches_installed_{0}, corrupt_batches_{0}, stale_entries_{0}, unlogged_entries_{0},
+      registrations_{0};
   std::unique_ptr<std::atomic<uint64_t>[]> shard_requests_;
   // Load accounting between two renewals (control thread only).
   uint64_t last_requests_ = 0;

@@ -56,7 +56,13 @@ void WriteAheadLog::append(const std::string &body) {
   w.fixed(static_cast<uint32_t>(body.size())).fixed(crc32(body));
   std::string record = w.release();
   record.append(body);
-  ssize_t n = ::write(fd_, record.data(), record.size());
+  ssize_t n = -1;
+  if (fail_pending_ > 0) {
+    --fail_pending_;
+    errno = ENOSPC;
+  } else {
+    n = ::write(fd_, record.data(), record.size());
+  }
   if (n != static_cast<ssize_t>(record.size())) {
     ++errors_;
     throw IoError("wal write " + path_ + ": " + (n < 0 ? std::strerror(errno) : "short write"));

@@ -26,6 +26,8 @@ class WriteAheadLog {
   // Appends one record; throws IoError when the write or fsync fails.
   void append(const std::string &body);
   void close();
+  // Test knob: the next `n` appends fail as if the disk refused the write (ENOSPC).
+  void failNextAppends(int n) { fail_pending_ = n; }
 
   uint64_t appends() const { return appends_; }
   uint64_t errors() const { return errors_; }
@@ -36,6 +38,7 @@ class WriteAheadLog {
   bool fsync_ = false;
   std::string path_;
   std::atomic<uint64_t> appends_{0}, errors_{0};
+  std::atomic<int> fail_pending_{0};
 };
 
 }  // namespace kvshard
