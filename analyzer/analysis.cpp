@@ -145,15 +145,20 @@ nlohmann::json AnalysisResult::summary() const {
 
 AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   AnalysisResult r;
+  AnalysisMonitor monitor(opts.stop, opts.progress);
   EffectDetector detector(data, opts.fca);
-  r.effects = detector.detectAll(r.experiments);
+  r.effects = detector.detectAll(r.experiments, &monitor);
   r.edges = buildEdges(r.effects);
   if (!opts.stitch) return r;
   CausalGraph graph = CausalGraph::build(r.edges, data.sites, opts.continuation, opts.grammar);
   ChainSearchOptions searchOpts = opts.search;
   searchOpts.distinctLoops = opts.grammar == StitchGrammar::Reference;
+  searchOpts.cancel = opts.stop;
   ChainSearch search(graph, r.edges, searchOpts);
+  monitor.note("stitching: " + std::to_string(r.edges.size()) + " causal edges, " +
+               std::to_string(graph.transitions().size()) + " transitions");
   std::vector<FoundCycle> found = search.run(r.search);
+  if (r.search.cancelled) throw AnalysisInterrupted();
   CompatChecker checker(data, r.effects, r.edges, opts.compat);
 
   // Every chain: its junction verdicts (memoised per junction in the checker), observed
@@ -162,6 +167,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   std::vector<std::vector<JunctionResult>> junctionsOf;
   all.reserve(found.size());
   for (const FoundCycle &c : found) {
+    monitor.step("compatibility check, chains", all.size() + 1, found.size());
     StoredCycle s;
     s.canonical = c.canonical;
     s.length = static_cast<int>(c.transitions.size());
@@ -234,6 +240,7 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     return x.faultKey < y.faultKey;
   });
   for (size_t g = 0; g < ordered.size(); ++g) {
+    monitor.step("evidence, fault cycles", g + 1, ordered.size());
     size_t rep = ordered[g].front();
     all[rep].evidence = cycleEvidence(found[rep], all[rep], junctionsOf[rep], graph, r, data);
     nlohmann::json chains = nlohmann::json::array();
@@ -279,6 +286,7 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
                         {"grammar", stitchGrammarName(opts.grammar)},
                         {"stitch", opts.stitch}};
   out.summaryJson = summary.dump();
+  if (opts.stop && opts.stop->load()) throw AnalysisInterrupted();  // nothing written
   writeAnalysis(db, out);
   return r;
 }

@@ -2,11 +2,14 @@
 // bounded cycle search -> Z3 junction checks -> collapsing and ranking -> the database.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "analysis_monitor.h"
 #include "compat/compat_checker.h"
 #include "csnake/campaigndb/campaign_db.h"
 #include "fca/causal_edge.h"
@@ -26,6 +29,11 @@ struct AnalysisOptions {
   // between allocation rounds — 3PA reads effects — so a round's cost does not grow with
   // the number of cycles; the analysis at the end of the campaign stitches.
   bool stitch = true;
+  // SIGINT/SIGTERM of the caller: the analysis stops between units of work and throws
+  // AnalysisInterrupted before writing (analysis_monitor.h).
+  const std::atomic<bool> *stop = nullptr;
+  // Progress lines on long work ("phase: done/total"), at most every 2 s; none when empty.
+  std::function<void(const std::string &)> progress;
 };
 
 // One chain found by the search, with its junction verdicts. Chains with the same faults

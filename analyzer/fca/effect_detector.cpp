@@ -310,7 +310,8 @@ std::vector<Effect> EffectDetector::detect(const ExperimentData &inj, const Prof
   return out;
 }
 
-std::vector<Effect> EffectDetector::detectAll(std::vector<ExperimentVerdict> &verdicts) const {
+std::vector<Effect> EffectDetector::detectAll(std::vector<ExperimentVerdict> &verdicts,
+                                              AnalysisMonitor *monitor) const {
   // One baseline per test: its profile experiment (the one with the most usable repeats
   // when several exist).
   std::map<int64_t, ProfileBaseline> baselines;
@@ -323,8 +324,11 @@ std::vector<Effect> EffectDetector::detectAll(std::vector<ExperimentVerdict> &ve
   }
   static const ProfileBaseline kNone;
   std::vector<Effect> all;
+  size_t total = 0, done = 0;
+  for (const ExperimentData &e : data_.experiments) total += e.kind == ExperimentKind::Injection;
   for (const ExperimentData &e : data_.experiments) {
     if (e.kind != ExperimentKind::Injection) continue;
+    if (monitor) monitor->step("fault causality analysis, experiments", ++done, total);
     auto it = baselines.find(e.testId);
     ExperimentVerdict v;
     std::vector<Effect> fx = detect(e, it == baselines.end() ? kNone : it->second, v);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis_monitor.h"
 #include "fca/effect.h"
 #include "fca/profile_baseline.h"
 
@@ -33,8 +34,8 @@ class EffectDetector {
   // Effects of one injection experiment; `verdict` says what was used and excluded.
   std::vector<Effect> detect(const ExperimentData &injection, const ProfileBaseline &profile,
                              ExperimentVerdict &verdict) const;
-  // All injection experiments of the campaign.
-  std::vector<Effect> detectAll(std::vector<ExperimentVerdict> &verdicts) const;
+  // All injection experiments of the campaign (`monitor`: progress and cancellation).
+  std::vector<Effect> detectAll(std::vector<ExperimentVerdict> &verdicts, AnalysisMonitor *monitor = nullptr) const;
 
   // The context an injection experiment's fault fired in: the plan's, else the context of
   // the injected events when every usable run agrees on one, else "".

@@ -63,6 +63,10 @@ struct Worker {
 
   void dfs(size_t v, int delays) {
     if (stop) return;
+    if (opts.cancel && opts.cancel->load(std::memory_order_relaxed)) {
+      stop = true;
+      return;
+    }
     int depth = static_cast<int>(path.size());
     for (size_t t : out[v]) {
       size_t w = cg.transitions()[t].to;
@@ -207,6 +211,7 @@ std::vector<FoundCycle> ChainSearch::run(ChainSearchStats &stats) const {
             [](const FoundCycle &a, const FoundCycle &b) { return a.canonical < b.canonical; });
   stats.cycles = cycles.size();
   stats.truncated = found.load() > opts_.maxCycles;
+  stats.cancelled = opts_.cancel && opts_.cancel->load();
   stats.groups = collapseCycles(cycles).size();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return cycles;

@@ -2,6 +2,7 @@
 // collapsing of near-identical cycles (docs/analyzer.md §3).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct ChainSearchOptions {
   // Each loop (a fault's context; a delay fault's own loop) at most once per cycle: the
   // reference grammar (graph/stitch_grammar.h).
   bool distinctLoops = true;
+  // Set by the caller (SIGINT/SIGTERM): the search stops early, `stats.cancelled` says so.
+  const std::atomic<bool> *cancel = nullptr;
 };
 
 struct FoundCycle {
@@ -31,7 +34,7 @@ struct FoundCycle {
 struct ChainSearchStats {
   size_t vertices = 0, transitions = 0, components = 0, cyclicVertices = 0;
   size_t cycles = 0, groups = 0;
-  bool truncated = false;
+  bool truncated = false, cancelled = false;
   double seconds = 0;
 };
 

@@ -97,15 +97,31 @@ std::string loc(const nlohmann::json &j) {
 
 // A cycle is identified by the loops its steps feed, in any rotation (as the e2e ground
 // truth test matches them).
-std::multiset<std::string> documentedKey(const nlohmann::json &c) {
-  std::multiset<std::string> k;
-  for (const auto &st : c["steps"]) k.insert(loc(st["effect"]["loop"]));
-  return k;
+// A cycle as csnake reports it: its faults (site and context loop, a delay fault's own
+// loop) in cycle order, in the rotation that sorts first.
+using FaultKey = std::vector<std::string>;
+
+FaultKey minimalRotation(FaultKey k) {
+  FaultKey best = k;
+  for (size_t r = 1; r < k.size(); ++r) {
+    std::rotate(k.begin(), k.begin() + 1, k.end());
+    if (k < best) best = k;
+  }
+  return best;
+}
+
+FaultKey documentedKey(const nlohmann::json &c) {
+  FaultKey k;
+  for (const auto &st : c["steps"]) {
+    const auto &cause = st["cause"];
+    k.push_back(loc(cause) + " @ " + loc(cause["kind"] == "LOOP" ? cause : cause["context"]));
+  }
+  return minimalRotation(k);
 }
 
 // How many documented cycles a database's analysis finds; `mask` says which (one character
 // per documented cycle in cascades.json order: its number when found, '-' when not).
-size_t recall(const std::string &csnake, const std::string &db, const std::vector<std::multiset<std::string>> &want,
+size_t recall(const std::string &csnake, const std::string &db, const std::vector<FaultKey> &want,
               const std::string &maxLength, std::string *mask = nullptr) {
   if (run({csnake, "analyze", "--db", db, "--max-length", maxLength}).status != 0) {
     std::fprintf(stderr, "bench_allocation: csnake analyze --db %s failed\n", db.c_str());
@@ -118,9 +134,9 @@ size_t recall(const std::string &csnake, const std::string &db, const std::vecto
   for (const auto &w : want) {
     bool hit = false;
     for (const auto &c : cycles) {
-      std::multiset<std::string> k;
-      for (const auto &st : c["steps"]) k.insert(loc(st["effect"]));
-      hit |= k == w;
+      FaultKey k;
+      for (const auto &f : c["faults"]) k.push_back(loc(f["site"]) + " @ " + loc(f["context"]));
+      hit |= minimalRotation(k) == w;
     }
     found += hit;
     if (mask) *mask += hit ? static_cast<char>('1' + (mask->size() % 9)) : '-';
@@ -196,7 +212,7 @@ int main(int argc, char **argv) {
     }
   }
   std::set<std::string> tests, docFaults;
-  std::vector<std::multiset<std::string>> wanted;
+  std::vector<FaultKey> wanted;
   size_t longest = 0;
   for (const auto &c : cascades["cascades"]) {
     if (c["type"] == "cycle") wanted.push_back(documentedKey(c)), longest = std::max(longest, c["steps"].size());

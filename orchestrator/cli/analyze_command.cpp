@@ -2,6 +2,8 @@
 // compatibility check and cycles (analyzer/, docs/analyzer.md). Idempotent: every run
 // replaces the analyzer's earlier outputs in the database.
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -24,9 +26,19 @@ struct AnalyzeArgs {
 
 }  // namespace
 
-int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptions &opts, bool json) {
+int analyzeDatabaseFile(const std::string &dbPath, analyzer::AnalysisOptions opts, bool json,
+                        const std::atomic<bool> *stop) {
   CampaignDb db(dbPath, OpenMode::ReadWrite);  // migrates to the current schema
-  analyzer::AnalysisResult r = analyzer::analyzeDatabase(db, opts);
+  opts.stop = stop;
+  if (!opts.progress)
+    opts.progress = [](const std::string &line) { std::fprintf(stderr, "csnake analyze: %s\n", line.c_str()); };
+  analyzer::AnalysisResult r;
+  try {
+    r = analyzer::analyzeDatabase(db, opts);
+  } catch (const analyzer::AnalysisInterrupted &e) {
+    std::fprintf(stderr, "csnake analyze: %s: %s\n", dbPath.c_str(), e.what());
+    return 130;
+  }
   nlohmann::json s = r.summary();
   if (json) {
     std::cout << s.dump(2) << "\n";
@@ -44,12 +56,12 @@ int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptio
     types += (types.empty() ? "" : ", ") + std::to_string(it.value().get<int>()) + " " + it.key();
   std::printf("effects: %zu (%s); causal edges: %zu\n", r.effects.size(), types.empty() ? "none" : types.c_str(),
               r.edges.size());
-  int accepted = 0, rejected = 0;
+  int reported = 0, composite = 0, rejected = 0;
   for (const auto &c : r.cycles)
-    if (c.representative) (c.verdict == "rejected" ? rejected : accepted)++;
+    if (c.representative) (c.verdict == "rejected" ? rejected : c.compositeOf.empty() ? reported : composite)++;
   std::printf(
-      "cycles: %zu found, %d after collapsing near-duplicates (%d %s, %d rejected by the compatibility check)%s\n",
-      r.search.cycles, accepted + rejected, accepted, opts.compat.enabled ? "compatible" : "unchecked", rejected,
+      "chains: %zu found; fault cycles: %d reported (%s), %d composite, %d rejected by the compatibility check%s\n",
+      r.search.cycles, reported, opts.compat.enabled ? "compatible" : "unchecked", composite, rejected,
       r.search.truncated ? " [search truncated at --max-cycles]" : "");
   std::printf("'csnake cycles --db %s' lists them\n", dbPath.c_str());
   return 0;
@@ -57,7 +69,20 @@ int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptio
 
 namespace {
 
-int runAnalyzeCommand(const AnalyzeArgs &a) { return analyzeDatabaseFile(a.dbPath, a.options, a.json); }
+std::atomic<bool> gStop{false};
+
+void onInterrupt(int) {
+  // First SIGINT/SIGTERM: stop before writing; a second one falls through to the default.
+  gStop = true;
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+}
+
+int runAnalyzeCommand(const AnalyzeArgs &a) {
+  signal(SIGINT, onInterrupt);
+  signal(SIGTERM, onInterrupt);
+  return analyzeDatabaseFile(a.dbPath, a.options, a.json, &gStop);
+}
 
 }  // namespace
 

@@ -52,7 +52,8 @@ int runCampaignCommand(CampaignOptions o, bool skipAnalysis) {
   };
   int rc = runCampaign(o, gStop);
   // `csnake analyze` is also run at the end of a finished campaign.
-  if (rc == 0 && !skipAnalysis) return analyzeDatabaseFile(o.dbPath, analyzer::AnalysisOptions{}, false);
+  // The final analysis stops on the same Ctrl-C / SIGTERM as the campaign (before writing).
+  if (rc == 0 && !skipAnalysis) return analyzeDatabaseFile(o.dbPath, analyzer::AnalysisOptions{}, false, &gStop);
   return rc;
 }
 

@@ -3,6 +3,8 @@
 // is the one place that turns errors into messages and exit statuses.
 #pragma once
 
+#include <atomic>
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -44,6 +46,9 @@ Command addEdgesCommand(CLI::App &root);     // edges_command.cpp
 
 // Analyses a campaign database and prints the one-paragraph summary (analyze_command.cpp).
 // Exit status; throws on a database or analysis error.
-int analyzeDatabaseFile(const std::string &dbPath, const analyzer::AnalysisOptions &opts, bool json);
+// Analyses a database and prints the summary. `stop`: the caller's SIGINT/SIGTERM flag; when
+// it is set the analysis stops before writing and this returns 130.
+int analyzeDatabaseFile(const std::string &dbPath, analyzer::AnalysisOptions opts, bool json,
+                        const std::atomic<bool> *stop = nullptr);
 
 }  // namespace csnake::cli

@@ -174,6 +174,32 @@ TEST(Pipeline, ImpossibleJunctionIsRejectedWithItsCore) {
   EXPECT_EQ(readCycles(db, false).size(), 1u);
 }
 
+// SIGINT/SIGTERM during an analysis (the caller's stop flag): it stops before writing, the
+// database keeps its previous analysis, and progress was reported through the callback.
+TEST(Pipeline, StopRequestKeepsThePreviousAnalysis) {
+  CampaignBuilder b;
+  build(b, 1);
+  CampaignDb &db = b.store().database();
+  analyzeDatabase(db, {});
+  nlohmann::json before = readCycles(db, true);
+  ASSERT_EQ(before.size(), 1u);
+  std::atomic<bool> stop{true};
+  AnalysisOptions o;
+  o.stop = &stop;
+  o.grammar = StitchGrammar::Broad;  // would change nothing here, but must not be written
+  EXPECT_THROW(analyzeDatabase(db, o), AnalysisInterrupted);
+  EXPECT_EQ(readCycles(db, true), before);
+  // The monitor reports a phase that runs long, and throws once a stop is requested.
+  std::vector<std::string> lines;
+  std::atomic<bool> flag{false};
+  AnalysisMonitor m(&flag, [&](const std::string &l) { lines.push_back(l); }, 0.0);
+  m.step("phase", 1, 2);
+  m.step("phase", 2, 2);
+  EXPECT_EQ(lines, (std::vector<std::string>{"phase: 1/2", "phase: 2/2"}));
+  flag = true;
+  EXPECT_THROW(m.step("phase", 1, 2), AnalysisInterrupted);
+}
+
 TEST(Pipeline, DatabaseWithoutRunsOrAnalysis) {
   CampaignBuilder b;
   EXPECT_THROW(analyzeDatabase(b.store().database(), {}), std::runtime_error);
