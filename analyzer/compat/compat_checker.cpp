@@ -221,31 +221,44 @@ std::vector<int64_t> runIds(const nlohmann::json &evidence) {
   return out;
 }
 
-// Paths at `loop` (any call site) of the given runs, merged by signature, most frequent first.
-std::vector<PathData> pathsAt(const ExperimentData &x, const std::vector<int64_t> &runs, const SiteRef &loop,
-                              const SiteRef &mustDecide, size_t limit) {
-  std::map<SiteRef, PathData> bySig;
-  for (const RunData &r : x.runs) {
-    if (std::find(runs.begin(), runs.end(), r.id) == runs.end()) continue;
-    for (const auto &[key, sigs] : r.paths) {
-      if (key.first != loop) continue;
-      for (const auto &[sig, p] : sigs) {
-        PathData &m = bySig[sig];
-        if (m.decisions.empty()) m.decisions = p.decisions;
-        m.count += p.count;
-      }
-    }
-  }
+// Paths merged by signature: the ones deciding `mustDecide` when there are any (the
+// iterations where the next fault was reached), most frequent first, at most `limit`.
+std::vector<PathData> rankPaths(std::map<SiteRef, PathData> bySig, const SiteRef &mustDecide, size_t limit) {
   std::vector<PathData> all, deciding;
   for (auto &kv : bySig) {
     bool decides = false;
     for (const Decision &d : kv.second.decisions) decides |= d.site == mustDecide && d.value <= 1;
-    (decides ? deciding : all).push_back(kv.second);
+    (decides ? deciding : all).push_back(std::move(kv.second));
   }
   std::vector<PathData> out = deciding.empty() ? std::move(all) : std::move(deciding);
   std::stable_sort(out.begin(), out.end(), [](const PathData &a, const PathData &b) { return a.count > b.count; });
   if (out.size() > limit) out.resize(limit);
   return out;
+}
+
+// Paths at `loop` of the given runs: over every call site (`merged`) and per call site
+// (`byCallsig`), in one pass over the runs.
+void pathsAt(const ExperimentData &x, const std::vector<int64_t> &runs, const SiteRef &loop,
+             const SiteRef &mustDecide, size_t limit, std::vector<PathData> *merged,
+             std::map<SiteRef, std::vector<PathData>> *byCallsig) {
+  std::map<SiteRef, PathData> bySig;
+  std::map<SiteRef, std::map<SiteRef, PathData>> perCallsig;
+  for (const RunData &r : x.runs) {
+    if (std::find(runs.begin(), runs.end(), r.id) == runs.end()) continue;
+    for (const auto &[key, sigs] : r.paths) {
+      if (key.first != loop) continue;
+      for (const auto &[sig, p] : sigs) {
+        for (PathData *m : {&bySig[sig], byCallsig ? &perCallsig[key.second][sig] : nullptr}) {
+          if (!m) continue;
+          if (m->decisions.empty()) m->decisions = p.decisions;
+          m->count += p.count;
+        }
+      }
+    }
+  }
+  if (merged) *merged = rankPaths(std::move(bySig), mustDecide, limit);
+  if (byCallsig)
+    for (auto &[c, m] : perCallsig) (*byCallsig)[c] = rankPaths(std::move(m), mustDecide, limit);
 }
 
 }  // namespace
@@ -281,6 +294,7 @@ std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, cons
     s.test = xi->second->testName;
     s.runs = runIds(f.evidence);
     if (f.rule == "new_path" && f.site == junction && f.evidence.contains("new_signatures")) {
+      s.callsig = f.callsig;
       for (const auto &sig : f.evidence["new_signatures"]) {
         PathData p;
         p.count = sig.value("count", uint64_t(1));
@@ -288,7 +302,7 @@ std::vector<JunctionSide> CompatChecker::incomingSides(const CausalEdge &e, cons
         s.paths.push_back(std::move(p));
       }
     } else {
-      s.paths = pathsAt(*xi->second, s.runs, junction, "", opts_.maxPathsPerSide);
+      pathsAt(*xi->second, s.runs, junction, "", opts_.maxPathsPerSide, &s.paths, nullptr);
     }
     s.invariants = invariantsAt(*xi->second, s.runs, junction);
     out.push_back(std::move(s));
@@ -310,7 +324,7 @@ std::vector<JunctionSide> CompatChecker::outgoingSides(const CausalEdge &e, cons
     s.experiment = f.experimentId;
     s.test = xi->second->testName;
     s.runs = runIds(f.evidence);
-    s.paths = pathsAt(*xi->second, s.runs, junction, e.cause, opts_.maxPathsPerSide);
+    pathsAt(*xi->second, s.runs, junction, e.cause, opts_.maxPathsPerSide, &s.paths, &s.pathsByCallsig);
     s.invariants = invariantsAt(*xi->second, s.runs, junction);
     out.push_back(std::move(s));
   }
@@ -371,7 +385,24 @@ JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef
   const std::vector<JunctionSide> &as = sidesOf(inEdge, junction, true), &bs = sidesOf(outEdge, junction, false);
   bool first = true;
   for (const JunctionSide &a : as) {
-    for (const JunctionSide &b : bs) {
+    for (const JunctionSide &b0 : bs) {
+      // Like with like: the state a new-path effect puts J in, at its call site, against
+      // the outgoing runs' iterations at the same call site. A pair without a common call
+      // site says nothing about this junction and is not tried.
+      JunctionSide atCallsig;
+      const JunctionSide *bp = &b0;
+      if (!a.callsig.empty()) {
+        auto c = b0.pathsByCallsig.find(a.callsig);
+        if (c == b0.pathsByCallsig.end()) continue;
+        atCallsig.label = b0.label;
+        atCallsig.experiment = b0.experiment;
+        atCallsig.test = b0.test;
+        atCallsig.runs = b0.runs;
+        atCallsig.invariants = b0.invariants;
+        atCallsig.paths = c->second;
+        bp = &atCallsig;
+      }
+      const JunctionSide &b = *bp;
       JunctionResult r = checkSides(junction, a, b, free, data_.sites, opts_.timeoutMs);
       if (first || r.accepted()) result = r;
       first = false;

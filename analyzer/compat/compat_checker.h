@@ -39,6 +39,11 @@ struct JunctionSide {
   std::string test;
   std::vector<int64_t> runs;
   std::vector<PathData> paths;
+  // Side A of a new-path effect: the call site (two-frame signature) the new paths are at;
+  // "" when the side stands for every call site.
+  SiteRef callsig;
+  // Side B: its paths per call site, so that it is compared at side A's call site.
+  std::map<SiteRef, std::vector<PathData>> pathsByCallsig;
   // Decisions that never vary at J in this side's runs nor in the profile runs of its test
   // (a configuration flag, a mode): facts of the whole run, not of one iteration. The two
   // sides must agree on them, whichever of their paths is chosen.
