@@ -24,7 +24,9 @@ constexpr uint64_t L1 = 0x1001, L2 = 0x1002, T1 = 0x2001, T2 = 0x2002, B1 = 0x30
 // guard: the continuation rule needs the new behaviour to reach the next fault); T2 thrown
 // in L2 (test TB) makes L1 take a new path that evaluates T1's guard. TB's L2 iterations that reach T2 decide pending_
 // > 0 as `b1InTB`: false makes the junction at L2 impossible.
-void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
+// otherCallsigB1 >= 0: TB's runs also decide T2 in L2 at a second call site of L2 (0xC6),
+// taking B1 that way.
+void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1, int otherCallsigB1 = -1) {
   b.site(L1, SiteKind::Loop, "src/node.cpp", 10, "Node::run()");
   b.site(L2, SiteKind::Loop, "src/node.cpp", 20, "Node::flush()");
   b.site(T1, SiteKind::Throw, "src/node.cpp", 12, "Node::run()", "!ok", L1);
@@ -48,6 +50,7 @@ void build(CampaignBuilder &b, uint32_t b1InTB, uint32_t t2InTA = 1) {
       .path(L1, 0xA, {{B2, 0}})
       .path(L1, 0x53, {{T1, 1}, {B2, 1}})
       .path(L2, 0xB2, {{T2, 1}, {B1, b1InTB}});
+  if (otherCallsigB1 >= 0) x2.path(L2, 0xB3, {{T2, 1}, {B1, static_cast<uint32_t>(otherCallsigB1)}}, 5, 0xC6);
   x2.event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }
@@ -198,6 +201,24 @@ TEST(Pipeline, StopRequestKeepsThePreviousAnalysis) {
   EXPECT_EQ(lines, (std::vector<std::string>{"phase: 1/2", "phase: 2/2"}));
   flag = true;
   EXPECT_THROW(m.step("phase", 1, 2), AnalysisInterrupted);
+}
+
+// Like with like: T1's new path puts L2 in its state at call site 0xC5; T2's runs take B1
+// the other way there, and the agreeing way only at another call site (0xC6), which says
+// nothing about the state at 0xC5.
+TEST(Pipeline, JunctionComparesTheSameCallSite) {
+  {
+    CampaignBuilder b;
+    build(b, 0, 1, 1);
+    AnalysisResult r = analyzeDatabase(b.store().database(), {});
+    ASSERT_EQ(r.cycles.size(), 1u);
+    EXPECT_EQ(r.cycles[0].verdict, "rejected") << "the agreeing iterations are at another call site";
+  }
+  CampaignBuilder b;
+  build(b, 1, 1, 0);  // agreeing at the same call site, conflicting at the other
+  AnalysisResult r = analyzeDatabase(b.store().database(), {});
+  ASSERT_EQ(r.cycles.size(), 1u);
+  EXPECT_EQ(r.cycles[0].verdict, "compatible");
 }
 
 TEST(Pipeline, DatabaseWithoutRunsOrAnalysis) {
