@@ -1,5 +1,7 @@
 #include "compat/compat_checker.h"
 
+#include "csnake/abi.h"
+
 #include <z3++.h>
 
 #include <algorithm>
@@ -105,7 +107,8 @@ std::map<SiteRef, std::pair<uint32_t, uint32_t>> sharedInvariants(const Junction
 }
 
 JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const JunctionSide &b,
-                          const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs) {
+                          const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs,
+                          const std::vector<Decision> &required) {
   JunctionResult r;
   r.loop = loop;
   auto sideJson = [](const JunctionSide &s) {
@@ -148,6 +151,10 @@ JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const Junc
       z3::expr x = enc.boolOf(site);
       s.add(v ? x : !x);
     }
+  for (const Decision &d : required) {
+    z3::expr x = enc.boolOf(d.site);
+    s.add(d.value ? x : !x);
+  }
   for (const z3::expr &e : enc.background) s.add(e);
   z3::check_result res = s.check();
   if (res == z3::sat) {
@@ -182,6 +189,14 @@ JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const Junc
       byName.emplace(name, std::make_pair(side->label, d));
     }
   }
+  for (const Decision &d : required) {
+    std::string name = "tG_" + d.site + "_" + std::to_string(d.value);
+    z3::expr t = ctx.bool_const(name.c_str());
+    z3::expr v = enc.boolOf(d.site);
+    cs.add(z3::implies(t, d.value ? v : !v));
+    assumptions.push_back(t);
+    byName.emplace(name, std::make_pair(std::string("G"), d));
+  }
   for (const z3::expr &e : enc.background) cs.add(e);  // sites first seen above
   if (cs.check(assumptions) == z3::unsat) {
     z3::expr_vector core = cs.unsat_core();
@@ -193,7 +208,9 @@ JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const Junc
     for (const auto &[site, took] : bySite) {
       std::string line = renderSite(site, sites) + ":";
       for (const auto &[label, value] : took)
-        line += std::string(" ") + describeSide(label == "A" ? a : b) + " took " + (value ? "true" : "false") + ";";
+        line += label == "G" ? std::string(" the next fault needs it ") + (value ? "true" : "false") + " (its fault side);"
+                             : std::string(" ") + describeSide(label == "A" ? a : b) + " took " +
+                                   (value ? "true" : "false") + ";";
       line.pop_back();
       auto si = sites.find(site);
       if (si != sites.end())
@@ -381,6 +398,15 @@ JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef
   }
   const CausalEdge &in = edges_[inEdge], &out = edges_[outEdge];
   std::set<SiteRef> free = {out.cause, in.cause};
+  // At a THROW / ERROR_RETURN junction the state must let the next fault's guard take its
+  // fault side: its recorded decisions stay free (A reached it without failing, B forced
+  // it), and the fault side itself is required, so that a condition on the same operand
+  // elsewhere in A's state can contradict it.
+  std::vector<Decision> required;
+  auto gi = data_.sites.find(out.cause);
+  if (gi != data_.sites.end() && (gi->second.kind == "THROW" || gi->second.kind == "ERROR_RETURN") &&
+      !(gi->second.flags & CSNAKE_FLAG_PLAIN_THROW))
+    required.push_back({out.cause, (gi->second.flags & CSNAKE_FLAG_FAULT_ON_TRUE) ? 1u : 0u});
   // Every (incoming support, outgoing support) pair until one is satisfiable.
   const std::vector<JunctionSide> &as = sidesOf(inEdge, junction, true), &bs = sidesOf(outEdge, junction, false);
   bool first = true;
@@ -403,7 +429,7 @@ JunctionResult CompatChecker::check(size_t inEdge, size_t outEdge, const SiteRef
         bp = &atCallsig;
       }
       const JunctionSide &b = *bp;
-      JunctionResult r = checkSides(junction, a, b, free, data_.sites, opts_.timeoutMs);
+      JunctionResult r = checkSides(junction, a, b, free, data_.sites, opts_.timeoutMs, required);
       if (first || r.accepted()) result = r;
       first = false;
       if (r.accepted()) return memo_[key] = result;

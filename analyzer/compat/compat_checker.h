@@ -69,9 +69,12 @@ struct JunctionResult {
   bool accepted() const { return verdict != CompatVerdict::Incompatible; }
 };
 
-// Pure solver part: one pair of sides at loop J. `free` sites are left unconstrained.
+// Pure solver part: one pair of sides at loop J. `free` sites are left unconstrained by the
+// recorded paths. `required`: decisions that must hold (the next fault's guard on its
+// fault side: the chain continues only if J's state lets it throw).
 JunctionResult checkSides(const SiteRef &loop, const JunctionSide &a, const JunctionSide &b,
-                          const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs);
+                          const std::set<SiteRef> &free, const std::map<SiteRef, SiteInfo> &sites, unsigned timeoutMs,
+                          const std::vector<Decision> &required = {});
 
 // Renders one decision as "file:line `condition` (function)".
 std::string renderSite(const SiteRef &site, const std::map<SiteRef, SiteInfo> &sites);

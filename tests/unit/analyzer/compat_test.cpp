@@ -112,6 +112,25 @@ TEST(Compat, ValueConstraintsLinkDifferentBranches) {
             CompatVerdict::Incompatible);
 }
 
+// At a THROW junction the next fault's guard must be able to take its fault side in the
+// state the incoming effect left: here the guard is `retries_ > 3` (N3, free: A reached it
+// without throwing, B forced it) and A's state has `retries_ < 2`.
+TEST(Compat, TheNextFaultMustBeAbleToFail) {
+  JunctionSide a = side("A", {{{"N1", 1}, {"N3", 0}}}), b = side("B", {{{"N3", 1}, {"B1", 1}}});
+  EXPECT_EQ(checkSides("L", a, b, {"N3"}, sites(), 5000).verdict, CompatVerdict::Compatible) << "guard left free";
+  auto r = checkSides("L", a, b, {"N3"}, sites(), 5000, {{"N3", 1}});
+  EXPECT_EQ(r.verdict, CompatVerdict::Incompatible);
+  std::string core;
+  for (const auto &l : r.core) core += l + "\n";
+  EXPECT_NE(core.find("`retries_ > 3` in Node::step(): the next fault needs it true (its fault side)"),
+            std::string::npos)
+      << core;
+  EXPECT_NE(core.find("`retries_ < 2` in Node::step(): run A"), std::string::npos) << core;
+  // With A's state at retries_ >= 2 the guard can throw.
+  JunctionSide a2 = side("A", {{{"N1", 0}, {"N3", 0}}});
+  EXPECT_EQ(checkSides("L", a2, b, {"N3"}, sites(), 5000, {{"N3", 1}}).verdict, CompatVerdict::Compatible);
+}
+
 TEST(Compat, NoRecordedPathsIsUnconstrained) {
   auto r = checkSides("L", side("A", {}), side("B", {{{"B1", 1}}}), {}, sites(), 5000);
   EXPECT_EQ(r.verdict, CompatVerdict::Unconstrained);
