@@ -203,6 +203,15 @@ void checkDocumentedCycles(Fixture &f) {
     if (hit)
       std::printf("[ground truth]     as fault cycle %s (rank %lld):%s\n", (*hit)["id"].get<std::string>().c_str(),
                   (long long)(*hit)["rank"].get<int64_t>(), describe(*hit).c_str());
+    if (hit) {  // `cycles --id` shows it with the evidence of every step
+      Result one = run({CSNAKE_BIN, "cycles", "--db", f.db, "--id", (*hit)["id"].get<std::string>(), "--json"});
+      ASSERT_EQ(one.status, 0) << one.err;
+      nlohmann::json c = nlohmann::json::parse(one.out, nullptr, false);
+      ASSERT_TRUE(c.is_object()) << one.out;
+      EXPECT_EQ(c["id"], (*hit)["id"]);
+      ASSERT_EQ(c["steps"].size(), (*hit)["steps"].size());
+      for (const auto &st : c["steps"]) EXPECT_FALSE(st.value("evidence", nlohmann::json::object()).empty());
+    }
   }
   std::printf("[ground truth] %s: recall %zu/%zu documented cycles\n", f.target.name.c_str(), found, documented);
   size_t extra = 0;
