@@ -1,6 +1,7 @@
 #include "csnake/campaigndb/campaign_reader.h"
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "sqlite.h"
 
@@ -41,6 +42,10 @@ std::map<int64_t, std::string> loadTestNames(CampaignDb &cdb) {
 }
 
 CampaignData loadCampaign(CampaignDb &cdb) {
+  // Read-write opens migrate; an older database opened read-only cannot be read here.
+  if (cdb.schemaVersion() < 5)
+    throw DbError(cdb.path() + ": schema version " + std::to_string(cdb.schemaVersion()) +
+                  " predates the trace dictionaries; open it writable once so csnake can upgrade it");
   Database &db = cdb.sql();
   CampaignData d;
   d.sites = loadSiteInfos(cdb);
@@ -84,46 +89,73 @@ CampaignData loadCampaign(CampaignDb &cdb) {
     for (ExperimentData &e : d.experiments)
       for (RunData &r : e.runs) runs[r.id] = &r;
   }
+  // Schema 5: per-run rows refer to dictionaries of keys, read once here (a path's
+  // decisions are parsed once per distinct path, not once per run).
   {
+    std::unordered_map<int64_t, EventKey> keys;
+    Statement k = db.prepare("SELECT id, site, context FROM event_keys");
+    while (k.step()) keys.emplace(k.getInt(0), EventKey{k.getText(1), k.getText(2)});
+    // A site reached without a fault occurring or being injected is no fault event: the
+    // analyzer never reads those rows (most of a run's), so they are not loaded.
     Statement q = db.prepare(
-        "SELECT run_id, site, context, SUM(reached), SUM(occurred), SUM(injected) FROM run_events GROUP BY run_id, "
-        "site, context");
+        "SELECT run_id, event, reached, occurred, injected FROM run_event_counts WHERE occurred > 0 OR injected > 0");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
-      if (it == runs.end()) continue;
-      EventData &e = it->second->events[{q.getText(1), q.getText(2)}];
-      e.reached = static_cast<uint64_t>(q.getInt(3));
-      e.occurred = static_cast<uint64_t>(q.getInt(4));
-      e.injected = static_cast<uint64_t>(q.getInt(5));
+      auto key = keys.find(q.getInt(1));
+      if (it == runs.end() || key == keys.end()) continue;
+      EventData &e = it->second->events[key->second];  // summed over call sites and nodes
+      e.reached += static_cast<uint64_t>(q.getInt(2));
+      e.occurred += static_cast<uint64_t>(q.getInt(3));
+      e.injected += static_cast<uint64_t>(q.getInt(4));
     }
   }
   {
-    Statement q =
-        db.prepare("SELECT run_id, loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops");
+    struct Key {
+      LoopKey loop;
+      SiteRef parent;
+    };
+    std::unordered_map<int64_t, Key> keys;
+    Statement k = db.prepare("SELECT id, loop, callsig, parent_loop FROM loop_keys");
+    while (k.step()) keys.emplace(k.getInt(0), Key{{k.getText(1), k.getText(2)}, k.getText(3)});
+    Statement q = db.prepare("SELECT run_id, loop, invocations, iterations, histogram FROM run_loop_counts");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
-      if (it == runs.end()) continue;
-      LoopData &l = it->second->loops[{q.getText(1), q.getText(2)}];
-      l.parent = q.getText(3);
-      l.invocations = static_cast<uint64_t>(q.getInt(4));
-      l.iterations = static_cast<uint64_t>(q.getInt(5));
-      nlohmann::json h = nlohmann::json::parse(q.getText(6), nullptr, false);
+      auto key = keys.find(q.getInt(1));
+      if (it == runs.end() || key == keys.end()) continue;
+      LoopData &l = it->second->loops[key->second.loop];
+      l.parent = key->second.parent;
+      l.invocations = static_cast<uint64_t>(q.getInt(2));
+      l.iterations = static_cast<uint64_t>(q.getInt(3));
+      nlohmann::json h = nlohmann::json::parse(q.getText(4), nullptr, false);
       if (h.is_array())
         for (const auto &b : h)
           if (b.is_array() && b.size() == 2) l.histogram[b[0].get<uint64_t>()] += b[1].get<uint64_t>();
     }
   }
   {
-    Statement q = db.prepare("SELECT run_id, loop, callsig, signature, count, decisions FROM run_paths");
-    while (q.step()) {
-      auto it = runs.find(q.getInt(0));
-      if (it == runs.end()) continue;
-      PathData &p = it->second->paths[{q.getText(1), q.getText(2)}][q.getText(3)];
-      p.count = static_cast<uint64_t>(q.getInt(4));
-      nlohmann::json ds = nlohmann::json::parse(q.getText(5), nullptr, false);
+    struct Key {
+      LoopKey loop;
+      SiteRef signature;
+      std::vector<Decision> decisions;
+    };
+    std::unordered_map<int64_t, Key> keys;
+    Statement k = db.prepare("SELECT id, loop, callsig, signature, decisions FROM path_keys");
+    while (k.step()) {
+      Key key{{k.getText(1), k.getText(2)}, k.getText(3), {}};
+      nlohmann::json ds = nlohmann::json::parse(k.getText(4), nullptr, false);
       if (ds.is_array())
         for (const auto &x : ds)
-          if (x.is_array() && x.size() == 2) p.decisions.push_back({x[0].get<std::string>(), x[1].get<uint32_t>()});
+          if (x.is_array() && x.size() == 2) key.decisions.push_back({x[0].get<std::string>(), x[1].get<uint32_t>()});
+      keys.emplace(k.getInt(0), std::move(key));
+    }
+    Statement q = db.prepare("SELECT run_id, path, count FROM run_path_counts");
+    while (q.step()) {
+      auto it = runs.find(q.getInt(0));
+      auto key = keys.find(q.getInt(1));
+      if (it == runs.end() || key == keys.end()) continue;
+      PathData &p = it->second->paths[key->second.loop][key->second.signature];
+      p.count = static_cast<uint64_t>(q.getInt(2));
+      p.decisions = key->second.decisions;
     }
   }
   return d;

@@ -8,6 +8,7 @@
 #include "csnake/common/site_id.h"
 #include "csnake/trace_summary.h"
 #include "sqlite.h"
+#include "summary_keys.h"
 
 namespace csnake {
 
@@ -243,7 +244,7 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &o
                               const std::string &tracePath, const TraceSummary *summary) {
   Transaction tx(db_.sql());
   // Summaries of an earlier attempt of this run (interrupted mid-ingest) are replaced.
-  for (const char *table : {"run_receipts", "run_events", "run_loops", "run_paths"})
+  for (const char *table : {"run_receipts", "run_event_counts", "run_loop_counts", "run_path_counts"})
     db_.sql().prepare(std::string("DELETE FROM ") + table + " WHERE run_id = ?").bind(1, runId).run();
   Statement upd = db_.sql().prepare(
       "UPDATE runs SET state = ?, exit_code = ?, signal = ?, outcome = ?, error = ?, finished_at = ?, wall_ms = ?, "
@@ -268,34 +269,36 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &o
         .bind(4, int64_t(summary->fireCount))
         .bind(5, int64_t(summary->processes))
         .run();
-    Statement ev = db_.sql().prepare(
-        "INSERT INTO run_events(run_id, site, context, callsig, node, reached, occurred, injected) VALUES "
-        "(?,?,?,?,?,?,?,?)");
+    Database &db = db_.sql();
+    // Each key is interned in its dictionary (schema migration 5); a run's rows hold ids.
+    SummaryKeys eventKeys(db, "event_keys", {"site", "context", "callsig", "node"});
+    Statement ev = db.prepare(
+        "INSERT INTO run_event_counts(run_id, event, reached, occurred, injected) VALUES (?,?,?,?,?)");
     for (const auto &[key, e] : summary->events) {
       const auto &[site, context, callsig, node] = key;
-      ev.bind(1, runId).bind(2, formatSiteId(site)).bind(3, formatSiteId(context)).bind(4, formatSiteId(callsig));
-      ev.bind(5, node).bind(6, int64_t(e.reached)).bind(7, int64_t(e.occurred)).bind(8, int64_t(e.injected)).run();
+      int64_t id = eventKeys.id({formatSiteId(site), formatSiteId(context), formatSiteId(callsig), node});
+      ev.bind(1, runId).bind(2, id).bind(3, int64_t(e.reached)).bind(4, int64_t(e.occurred));
+      ev.bind(5, int64_t(e.injected)).run();
     }
-    Statement lp = db_.sql().prepare(
-        "INSERT INTO run_loops(run_id, loop, callsig, parent_loop, invocations, iterations, histogram) VALUES "
-        "(?,?,?,?,?,?,?)");
+    SummaryKeys loopKeys(db, "loop_keys", {"loop", "callsig", "parent_loop"});
+    Statement lp = db.prepare(
+        "INSERT INTO run_loop_counts(run_id, loop, invocations, iterations, histogram) VALUES (?,?,?,?,?)");
     for (const auto &[key, l] : summary->loops) {
       nlohmann::json hist = nlohmann::json::array();
       for (const auto &[low, count] : l.histogram) hist.push_back({low, count});
-      lp.bind(1, runId)
-          .bind(2, formatSiteId(key.first))
-          .bind(3, formatSiteId(key.second))
-          .bind(4, formatSiteId(l.parent));
-      lp.bind(5, int64_t(l.invocations)).bind(6, int64_t(l.iterations)).bind(7, hist.dump()).run();
+      int64_t id = loopKeys.id({formatSiteId(key.first), formatSiteId(key.second), formatSiteId(l.parent)});
+      lp.bind(1, runId).bind(2, id).bind(3, int64_t(l.invocations)).bind(4, int64_t(l.iterations));
+      lp.bind(5, hist.dump()).run();
     }
-    Statement pt = db_.sql().prepare(
-        "INSERT INTO run_paths(run_id, loop, callsig, signature, count, decisions) VALUES (?,?,?,?,?,?)");
+    // A path's decisions are stored with its key, the first time the path is seen.
+    SummaryKeys pathKeys(db, "path_keys", {"loop", "callsig", "signature"}, "decisions");
+    Statement pt = db.prepare("INSERT INTO run_path_counts(run_id, path, count) VALUES (?,?,?)");
     for (const auto &[key, p] : summary->paths) {
       const auto &[loop, callsig, sig] = key;
       nlohmann::json dec = nlohmann::json::array();
       for (const auto &[site, value] : p.decisions) dec.push_back({formatSiteId(site), value});
-      pt.bind(1, runId).bind(2, formatSiteId(loop)).bind(3, formatSiteId(callsig)).bind(4, formatSiteId(sig));
-      pt.bind(5, int64_t(p.count)).bind(6, dec.dump()).run();
+      int64_t id = pathKeys.id({formatSiteId(loop), formatSiteId(callsig), formatSiteId(sig)}, dec.dump());
+      pt.bind(1, runId).bind(2, id).bind(3, int64_t(p.count)).run();
     }
   }
   tx.commit();

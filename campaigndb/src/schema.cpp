@@ -223,6 +223,87 @@ DELETE FROM chains;
 DELETE FROM cycles;
 DELETE FROM meta WHERE key = 'analysis';
 )sql",
+    // 5: the per-run trace summaries, about 85 % of a database's bytes, are stored as
+    // integer keys into dictionaries that hold each distinct (site, context, call site,
+    // node), loop and path once, in WITHOUT ROWID tables (no second copy of the key in an
+    // automatic index). The old table names become views with the old columns, so SQL
+    // written against schema 4 (scripts, `sqlite3` by hand) still reads the same rows.
+    R"sql(
+CREATE TABLE event_keys (
+  id       INTEGER PRIMARY KEY,
+  site     TEXT NOT NULL,
+  context  TEXT NOT NULL,
+  callsig  TEXT NOT NULL,
+  node     TEXT NOT NULL,
+  UNIQUE (site, context, callsig, node)
+);
+CREATE TABLE run_event_counts (
+  run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  event    INTEGER NOT NULL REFERENCES event_keys(id),
+  reached  INTEGER NOT NULL,
+  occurred INTEGER NOT NULL,
+  injected INTEGER NOT NULL,
+  PRIMARY KEY (run_id, event)
+) WITHOUT ROWID;
+INSERT INTO event_keys(site, context, callsig, node) SELECT DISTINCT site, context, callsig, node FROM run_events;
+INSERT INTO run_event_counts(run_id, event, reached, occurred, injected)
+  SELECT ev.run_id, k.id, ev.reached, ev.occurred, ev.injected FROM run_events ev
+  JOIN event_keys k ON k.site = ev.site AND k.context = ev.context AND k.callsig = ev.callsig AND k.node = ev.node;
+DROP INDEX run_events_by_site;
+DROP TABLE run_events;
+CREATE VIEW run_events AS
+  SELECT c.run_id, k.site, k.context, k.callsig, k.node, c.reached, c.occurred, c.injected
+  FROM run_event_counts c JOIN event_keys k ON k.id = c.event;
+
+CREATE TABLE loop_keys (
+  id          INTEGER PRIMARY KEY,
+  loop        TEXT NOT NULL,
+  callsig     TEXT NOT NULL,
+  parent_loop TEXT NOT NULL,
+  UNIQUE (loop, callsig, parent_loop)
+);
+CREATE TABLE run_loop_counts (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  loop        INTEGER NOT NULL REFERENCES loop_keys(id),
+  invocations INTEGER NOT NULL,
+  iterations  INTEGER NOT NULL,
+  histogram   TEXT NOT NULL,   -- JSON [[iterations_per_invocation, count], ...]
+  PRIMARY KEY (run_id, loop)
+) WITHOUT ROWID;
+INSERT INTO loop_keys(loop, callsig, parent_loop) SELECT DISTINCT loop, callsig, parent_loop FROM run_loops;
+INSERT INTO run_loop_counts(run_id, loop, invocations, iterations, histogram)
+  SELECT l.run_id, k.id, l.invocations, l.iterations, l.histogram FROM run_loops l
+  JOIN loop_keys k ON k.loop = l.loop AND k.callsig = l.callsig AND k.parent_loop = l.parent_loop;
+DROP TABLE run_loops;
+CREATE VIEW run_loops AS
+  SELECT c.run_id, k.loop, k.callsig, k.parent_loop, c.invocations, c.iterations, c.histogram
+  FROM run_loop_counts c JOIN loop_keys k ON k.id = c.loop;
+
+-- A path's decisions follow from its signature (a hash of them): stored once.
+CREATE TABLE path_keys (
+  id        INTEGER PRIMARY KEY,
+  loop      TEXT NOT NULL,
+  callsig   TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  decisions TEXT NOT NULL,     -- JSON [[branch_site, taken], ...]
+  UNIQUE (loop, callsig, signature)
+);
+CREATE TABLE run_path_counts (
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path    INTEGER NOT NULL REFERENCES path_keys(id),
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, path)
+) WITHOUT ROWID;
+INSERT INTO path_keys(loop, callsig, signature, decisions)
+  SELECT loop, callsig, signature, MIN(decisions) FROM run_paths GROUP BY loop, callsig, signature;
+INSERT INTO run_path_counts(run_id, path, count)
+  SELECT p.run_id, k.id, p.count FROM run_paths p
+  JOIN path_keys k ON k.loop = p.loop AND k.callsig = p.callsig AND k.signature = p.signature;
+DROP TABLE run_paths;
+CREATE VIEW run_paths AS
+  SELECT c.run_id, k.loop, k.callsig, k.signature, c.count, k.decisions
+  FROM run_path_counts c JOIN path_keys k ON k.id = c.path;
+)sql",
 };
 
 }  // namespace

@@ -70,9 +70,12 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
   b.site(B1, SiteKind::Branch, "src/node.cpp", 25, "Node::flush()", "pending_ > 0", L2);
   b.site(C, SiteKind::Branch, "src/node.cpp", 27, "Node::flush()", detail, L2);
   b.site(B2, SiteKind::Branch, "src/node.cpp", 15, "Node::run()", "leader_", L1);
-  auto prof = [](uint32_t flag) {
+  // A path signature is a hash of its decisions (runtime/src/loop_stack.h): L2's path
+  // differs by C's value, so its signature does too.
+  auto sigB = [](uint32_t flag) { return uint64_t(0xB0 + flag); };
+  auto prof = [&](uint32_t flag) {
     Trace t(false);
-    t.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L2, 0xB, {{B1, 0}, {C, flag}});
+    t.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L2, sigB(flag), {{B1, 0}, {C, flag}});
     return t;
   };
   b.profile("TA", {prof(flagInTA), prof(flagInTA), prof(flagInTA)});
@@ -82,7 +85,7 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
       .loop(L2, 10)
       .path(L1, 0xA, {{B2, 0}})
       .path(L1, 0xA1, {{T1, 1}})
-      .path(L2, 0xB, {{B1, 0}, {C, flagInTA}});
+      .path(L2, sigB(flagInTA), {{B1, 0}, {C, flagInTA}});
   x1.path(L2, 0x51, {{T2, 1}, {B1, 1}}).event(T1, L1, 1, 1);
   b.inject("TA", T1, L1, {x1, x1, x1});
   Trace x2;
@@ -90,7 +93,7 @@ void buildConfigConflict(CampaignBuilder &b, uint32_t flagInTA, uint32_t flagInT
       .loop(L2, 10)
       .path(L1, 0xA, {{B2, 0}})
       .path(L1, 0x53, {{T1, 1}, {B2, 1}})
-      .path(L2, 0xB, {{B1, 0}, {C, flagInTB}});
+      .path(L2, sigB(flagInTB), {{B1, 0}, {C, flagInTB}});
   x2.path(L2, 0xB2, {{T2, 1}, {B1, 1}}).event(T2, L2, 1, 1);
   b.inject("TB", T2, L2, {x2, x2, x2});
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "csnake/campaigndb/campaign_reader.h"
 #include "csnake/campaigndb/campaign_store.h"
 #include "csnake/trace_summary.h"
 // The database library's own tests look at the stored rows through its private layer.
@@ -96,6 +97,10 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
               "1:profile:0:,7:injection:0:why");
     EXPECT_EQ(one("SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id"), "3");
     EXPECT_EQ(one("SELECT experiment_id FROM effects"), "7");
+    // Schema 5: the run's events moved into the dictionary tables, read back through the view.
+    EXPECT_EQ(one("SELECT run_id || ':' || site || ':' || callsig || ':' || node || ':' || reached FROM run_events"),
+              "1:0x00000000000000ab:0x1:n:4");
+    EXPECT_EQ(one("SELECT COUNT(*) FROM event_keys"), "1");
     // The migrated experiment is found by its plan (skip 0), and skip is part of the identity.
     ExperimentPlan p;
     p.testId = 1;
@@ -227,4 +232,50 @@ TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
   Statement q = s.database().sql().prepare("SELECT COUNT(*) FROM run_events");
   q.step();
   EXPECT_EQ(q.getInt(0), 1);
+  Statement k = s.database().sql().prepare("SELECT COUNT(*) FROM event_keys");
+  k.step();
+  EXPECT_EQ(k.getInt(0), 1) << "a key seen again is not stored again";
+}
+
+TEST(CampaignStore, RunsShareTheKeyDictionaries) {
+  TempDb t;
+  CampaignStore s(t.path, OpenMode::Create);
+  auto tests = s.upsertTests({test("A.x")}, {});
+  ExperimentPlan p;
+  p.kind = ExperimentKind::Profile;
+  p.testId = tests[0].id;
+  s.ensureExperiment(p, 2);
+  std::vector<PlannedRun> runs = s.plannedRuns(ExperimentKind::Profile);
+  ASSERT_EQ(runs.size(), 2u);
+  RunOutcome st;
+  st.exitCode = 0;
+  st.description = "exit 0";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    TraceSummary sum;
+    sum.events[{0x10, 0x20, 0x30, "dn1"}] = {3 + i, 0, 0};
+    sum.events[{0x11, 0x20, 0x30, "dn" + std::to_string(i)}] = {1, 1, 0};
+    sum.loops[{0x20, 0x30}].iterations = 7 + i;
+    sum.paths[{0x20, 0x30, 0x99}].count = 2;
+    sum.paths[{0x20, 0x30, 0x99}].decisions = {{0x40, 1}};
+    s.finishRun(runs[i].runId, RunState::Done, st, "", "", &sum);
+  }
+  Database &db = s.database().sql();
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM event_keys"), 3);  // dn1 shared, dn0 and dn1 of site 0x11
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM loop_keys"), 1);
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM path_keys"), 1);
+  EXPECT_EQ(db.queryInt("SELECT SUM(reached) FROM run_events WHERE site = '0x0000000000000010'"), 7);
+  EXPECT_EQ(db.queryInt("SELECT SUM(iterations) FROM run_loops"), 15);
+  Statement dec = db.prepare("SELECT decisions FROM run_paths WHERE run_id = ?");
+  dec.bind(1, runs[1].runId);
+  ASSERT_TRUE(dec.step());
+  EXPECT_EQ(dec.getText(0), "[[\"0x0000000000000040\",1]]");
+  // The analyzer's reader sums a (site, context) over call sites and nodes and skips reach-only rows.
+  CampaignData d = loadCampaign(s.database());
+  ASSERT_EQ(d.experiments.size(), 1u);
+  ASSERT_EQ(d.experiments[0].runs.size(), 2u);
+  const RunData &r1 = d.experiments[0].runs[1];
+  EXPECT_EQ(r1.events.size(), 1u);
+  EXPECT_EQ(r1.events.at({"0x0000000000000011", "0x0000000000000020"}).occurred, 1u);
+  EXPECT_EQ(r1.loops.at({"0x0000000000000020", "0x0000000000000030"}).iterations, 8u);
+  EXPECT_EQ(r1.paths.at({"0x0000000000000020", "0x0000000000000030"}).at("0x0000000000000099").decisions.size(), 1u);
 }
