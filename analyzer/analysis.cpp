@@ -22,6 +22,15 @@ std::string verdictOf(const std::vector<JunctionResult> &junctions, bool checked
 
 // The evidence of a fault cycle, built from its representative chain: every step with its
 // edge's full evidence, the hop if any, and the junction check.
+nlohmann::json testNamesOf(const std::set<int64_t> &ids, const CampaignData &data) {
+  nlohmann::json names = nlohmann::json::array();
+  for (int64_t t : ids) {
+    auto it = data.testNames.find(t);
+    names.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
+  }
+  return names;
+}
+
 nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const std::vector<JunctionResult> &junctions,
                              const CausalGraph &graph, const AnalysisResult &r, const CampaignData &data) {
   nlohmann::json steps = nlohmann::json::array();
@@ -42,24 +51,19 @@ nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const st
                            {"next_fault", graph.vertices()[t.to].site},
                            {"junction", t.junction},
                            {"next_fault_observed", observed},
-                           {"evidence", e.evidence(r.effects, data)}};
+                           {"tests", testNamesOf(e.tests, data)}};
+    // A step's evidence is its edge's (stored once, with the edge): `cycles --id` joins it.
     if (t.hopEdge >= 0) {
       const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
-      step["hop"] = {
-          {"edge", h.id}, {"child", h.effect}, {"parent", t.junction}, {"evidence", h.evidence(r.effects, data)}};
+      step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", t.junction}};
     }
     step["junction_check"] = junctions[i].toJson();
     steps.push_back(std::move(step));
   }
-  nlohmann::json tests = nlohmann::json::array();
-  for (int64_t t : s.tests) {
-    auto it = data.testNames.find(t);
-    tests.push_back(it == data.testNames.end() ? std::to_string(t) : it->second);
-  }
   nlohmann::json ev = {{"fault_cycle", s.faultCycleId},
                        {"faults", s.faults},
                        {"steps", steps},
-                       {"tests", tests},
+                       {"tests", testNamesOf(s.tests, data)},
                        {"inferred_steps", s.inferred}};
   if (s.verdict == "rejected") {
     nlohmann::json why = nlohmann::json::array();

@@ -55,7 +55,27 @@ nlohmann::json readEdges(CampaignDb &db) {
 
 namespace {
 
-nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites, bool withEvidence) {
+// A step's tests: stored with the step since schema 5's analysis, inside its embedded
+// evidence before.
+nlohmann::json stepTests(const nlohmann::json &st) {
+  if (st.contains("tests")) return st["tests"];
+  if (st.contains("evidence")) return st["evidence"].value("tests", nlohmann::json::array());
+  return nlohmann::json::array();
+}
+
+// The evidence of edge `id` (withEvidence: every edge by id), or the step's embedded copy
+// of an older analysis.
+nlohmann::json edgeEvidence(const nlohmann::json &st, const std::map<int64_t, nlohmann::json> *edges) {
+  if (edges) {
+    auto it = edges->find(st.value("edge", int64_t(0)));
+    if (it != edges->end()) return it->second;
+  }
+  return st.value("evidence", nlohmann::json::object());
+}
+
+nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites,
+                         const std::map<int64_t, nlohmann::json> *edges) {
+  bool withEvidence = edges != nullptr;
   const nlohmann::json &ev = row.evidence;
   nlohmann::json steps = nlohmann::json::array();
   if (ev.is_object())
@@ -67,8 +87,7 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
           {"cause_context", siteJson(st.value("cause_context", ""), sites)},
           {"effect", siteJson(st.value("effect", ""), sites)},
           {"next_fault", siteJson(st.value("next_fault", ""), sites)},
-          {"tests", st.contains("evidence") ? st["evidence"].value("tests", nlohmann::json::array())
-                                            : nlohmann::json::array()},
+          {"tests", stepTests(st)},
           {"next_fault_observed", st.value("next_fault_observed", true)},
           {"junction", st.value("junction_check", nlohmann::json::object())}};
       if (st.contains("hop"))
@@ -76,8 +95,8 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
                        {"child", siteJson(st["hop"].value("child", ""), sites)},
                        {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
       if (withEvidence) {
-        step["evidence"] = st.value("evidence", nlohmann::json::object());
-        if (st.contains("hop")) step["hop"]["evidence"] = st["hop"].value("evidence", nlohmann::json::object());
+        step["evidence"] = edgeEvidence(st, edges);
+        if (st.contains("hop")) step["hop"]["evidence"] = edgeEvidence(st["hop"], edges);
       }
       steps.push_back(std::move(step));
     }
@@ -119,7 +138,7 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
       if (row.verdict == "rejected") continue;
       if (row.evidence.is_object() && !row.evidence.value("composite_of", nlohmann::json::array()).empty()) continue;
     }
-    out.push_back(cycleJson(row, sites, false));
+    out.push_back(cycleJson(row, sites, nullptr));
   }
   return out;
 }
@@ -127,7 +146,11 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
 nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId) {
   auto sites = loadSiteInfos(db);
   for (const StoredCycleRow &row : storedCycles(db))
-    if (row.faultCycleId == faultCycleId) return cycleJson(row, sites, true);
+    if (row.faultCycleId == faultCycleId) {
+      std::map<int64_t, nlohmann::json> edges;
+      for (EdgeRow &e : storedEdges(db)) edges.emplace(e.id, std::move(e.evidence));
+      return cycleJson(row, sites, &edges);
+    }
   return nullptr;
 }
 

@@ -1,5 +1,7 @@
 #include "csnake/campaigndb/analysis_rows.h"
 
+#include <map>
+
 #include "sqlite.h"
 
 namespace csnake {
@@ -10,9 +12,13 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
   for (const char *t : {"chains", "cycles", "effects", "edges"}) db.exec(std::string("DELETE FROM ") + t);
   Statement ie = db.prepare(
       "INSERT INTO edges(id, cause, cause_context, effect, type, evidence, tests) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  // An edge's supports are its effects rows (edge_id): stored there once, not again in
+  // the edge's evidence (storedEdges puts them back).
   for (const EdgeRow &e : rows.edges) {
+    nlohmann::json ev = e.evidence;
+    if (ev.is_object()) ev.erase("supports");
     ie.bind(1, e.id).bind(2, e.cause).bind(3, e.causeContext).bind(4, e.effect).bind(5, e.type);
-    ie.bind(6, e.evidence.dump()).bind(7, e.tests).run();
+    ie.bind(6, ev.dump()).bind(7, e.tests).run();
   }
   Statement ix = db.prepare(
       "INSERT INTO effects(experiment_id, type, site, callsig, evidence, rule, edge_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -72,7 +78,17 @@ std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
     e.type = q.getText(4);
     e.tests = q.getInt(5);
     e.evidence = nlohmann::json::parse(q.getText(6), nullptr, false);
+    if (e.evidence.is_object()) e.evidence["supports"] = nlohmann::json::array();
     out.push_back(std::move(e));
+  }
+  std::map<int64_t, size_t> byId;
+  for (size_t i = 0; i < out.size(); ++i) byId[out[i].id] = i;
+  Statement f = cdb.sql().prepare("SELECT edge_id, evidence FROM effects WHERE edge_id > 0 ORDER BY id");
+  while (f.step()) {
+    auto it = byId.find(f.getInt(0));
+    if (it == byId.end()) continue;
+    nlohmann::json &ev = out[it->second].evidence;
+    if (ev.is_object()) ev["supports"].push_back(nlohmann::json::parse(f.getText(1), nullptr, false));
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "csnake/common/site_id.h"
@@ -271,12 +273,20 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &o
         .run();
     Database &db = db_.sql();
     // Each key is interned in its dictionary (schema migration 5); a run's rows hold ids.
-    SummaryKeys eventKeys(db, "event_keys", {"site", "context", "callsig", "node"});
+    // Events per (site, context, node), summed over call sites (schema.cpp, migration 5).
+    std::map<std::tuple<uint64_t, uint64_t, std::string>, EventSummary> events;
+    for (const auto &[key, e] : summary->events) {
+      EventSummary &sum = events[{std::get<0>(key), std::get<1>(key), std::get<3>(key)}];
+      sum.reached += e.reached;
+      sum.occurred += e.occurred;
+      sum.injected += e.injected;
+    }
+    SummaryKeys eventKeys(db, "event_keys", {"site", "context", "node"});
     Statement ev = db.prepare(
         "INSERT INTO run_event_counts(run_id, event, reached, occurred, injected) VALUES (?,?,?,?,?)");
-    for (const auto &[key, e] : summary->events) {
-      const auto &[site, context, callsig, node] = key;
-      int64_t id = eventKeys.id({formatSiteId(site), formatSiteId(context), formatSiteId(callsig), node});
+    for (const auto &[key, e] : events) {
+      const auto &[site, context, node] = key;
+      int64_t id = eventKeys.id({formatSiteId(site), formatSiteId(context), node});
       ev.bind(1, runId).bind(2, id).bind(3, int64_t(e.reached)).bind(4, int64_t(e.occurred));
       ev.bind(5, int64_t(e.injected)).run();
     }

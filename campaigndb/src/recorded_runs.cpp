@@ -17,11 +17,12 @@ TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &r
   s.fireCount = static_cast<uint64_t>(receipt.getInt(2));
   s.processes = static_cast<size_t>(receipt.getInt(3));
   Statement ev =
-      db.prepare("SELECT site, context, callsig, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
+      db.prepare("SELECT site, context, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
   ev.bind(1, runId);
+  // Events are stored summed over call sites (schema 5): read back under call site 0.
   while (ev.step())
-    s.events[{ev.getSiteId(0), ev.getSiteId(1), ev.getSiteId(2), ev.getText(3)}] = {
-        static_cast<uint64_t>(ev.getInt(4)), static_cast<uint64_t>(ev.getInt(5)), static_cast<uint64_t>(ev.getInt(6))};
+    s.events[{ev.getSiteId(0), ev.getSiteId(1), 0, ev.getText(2)}] = {
+        static_cast<uint64_t>(ev.getInt(3)), static_cast<uint64_t>(ev.getInt(4)), static_cast<uint64_t>(ev.getInt(5))};
   Statement lp = db.prepare(
       "SELECT loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops WHERE run_id = ?");
   lp.bind(1, runId);

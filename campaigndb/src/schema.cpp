@@ -224,18 +224,20 @@ DELETE FROM cycles;
 DELETE FROM meta WHERE key = 'analysis';
 )sql",
     // 5: the per-run trace summaries, about 85 % of a database's bytes, are stored as
-    // integer keys into dictionaries that hold each distinct (site, context, call site,
-    // node), loop and path once, in WITHOUT ROWID tables (no second copy of the key in an
+    // integer keys into dictionaries that hold each distinct (site, context, node), loop
+    // and path once, in WITHOUT ROWID tables (no second copy of the key in an
     // automatic index). The old table names become views with the old columns, so SQL
     // written against schema 4 (scripts, `sqlite3` by hand) still reads the same rows.
     R"sql(
+-- Events are kept per (site, context loop, node), summed over call sites: nothing reads a
+-- fault event per call site (the analyzer sums them, the injection point takes the
+-- busiest node), and call sites made two thirds of the rows.
 CREATE TABLE event_keys (
   id       INTEGER PRIMARY KEY,
   site     TEXT NOT NULL,
   context  TEXT NOT NULL,
-  callsig  TEXT NOT NULL,
   node     TEXT NOT NULL,
-  UNIQUE (site, context, callsig, node)
+  UNIQUE (site, context, node)
 );
 CREATE TABLE run_event_counts (
   run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -245,14 +247,15 @@ CREATE TABLE run_event_counts (
   injected INTEGER NOT NULL,
   PRIMARY KEY (run_id, event)
 ) WITHOUT ROWID;
-INSERT INTO event_keys(site, context, callsig, node) SELECT DISTINCT site, context, callsig, node FROM run_events;
+INSERT INTO event_keys(site, context, node) SELECT DISTINCT site, context, node FROM run_events;
 INSERT INTO run_event_counts(run_id, event, reached, occurred, injected)
-  SELECT ev.run_id, k.id, ev.reached, ev.occurred, ev.injected FROM run_events ev
-  JOIN event_keys k ON k.site = ev.site AND k.context = ev.context AND k.callsig = ev.callsig AND k.node = ev.node;
+  SELECT ev.run_id, k.id, SUM(ev.reached), SUM(ev.occurred), SUM(ev.injected) FROM run_events ev
+  JOIN event_keys k ON k.site = ev.site AND k.context = ev.context AND k.node = ev.node
+  GROUP BY ev.run_id, k.id;
 DROP INDEX run_events_by_site;
 DROP TABLE run_events;
 CREATE VIEW run_events AS
-  SELECT c.run_id, k.site, k.context, k.callsig, k.node, c.reached, c.occurred, c.injected
+  SELECT c.run_id, k.site, k.context, k.node, c.reached, c.occurred, c.injected
   FROM run_event_counts c JOIN event_keys k ON k.id = c.event;
 
 CREATE TABLE loop_keys (

@@ -98,8 +98,8 @@ TEST(CampaignStore, MigratesAVersion2DatabaseKeepingExperimentsRunsAndEffects) {
     EXPECT_EQ(one("SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id"), "3");
     EXPECT_EQ(one("SELECT experiment_id FROM effects"), "7");
     // Schema 5: the run's events moved into the dictionary tables, read back through the view.
-    EXPECT_EQ(one("SELECT run_id || ':' || site || ':' || callsig || ':' || node || ':' || reached FROM run_events"),
-              "1:0x00000000000000ab:0x1:n:4");
+    EXPECT_EQ(one("SELECT run_id || ':' || site || ':' || node || ':' || reached FROM run_events"),
+              "1:0x00000000000000ab:n:4");
     EXPECT_EQ(one("SELECT COUNT(*) FROM event_keys"), "1");
     // The migrated experiment is found by its plan (skip 0), and skip is part of the identity.
     ExperimentPlan p;
@@ -254,6 +254,7 @@ TEST(CampaignStore, RunsShareTheKeyDictionaries) {
     TraceSummary sum;
     sum.events[{0x10, 0x20, 0x30, "dn1"}] = {3 + i, 0, 0};
     sum.events[{0x11, 0x20, 0x30, "dn" + std::to_string(i)}] = {1, 1, 0};
+    sum.events[{0x11, 0x20, 0x31, "dn" + std::to_string(i)}] = {2, 0, 0};  // another call site: summed
     sum.loops[{0x20, 0x30}].iterations = 7 + i;
     sum.paths[{0x20, 0x30, 0x99}].count = 2;
     sum.paths[{0x20, 0x30, 0x99}].decisions = {{0x40, 1}};
@@ -264,6 +265,8 @@ TEST(CampaignStore, RunsShareTheKeyDictionaries) {
   EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM loop_keys"), 1);
   EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM path_keys"), 1);
   EXPECT_EQ(db.queryInt("SELECT SUM(reached) FROM run_events WHERE site = '0x0000000000000010'"), 7);
+  EXPECT_EQ(db.queryInt("SELECT COUNT(*) FROM run_events WHERE site = '0x0000000000000011'"), 2);
+  EXPECT_EQ(db.queryInt("SELECT SUM(reached) FROM run_events WHERE site = '0x0000000000000011'"), 6);
   EXPECT_EQ(db.queryInt("SELECT SUM(iterations) FROM run_loops"), 15);
   Statement dec = db.prepare("SELECT decisions FROM run_paths WHERE run_id = ?");
   dec.bind(1, runs[1].runId);

@@ -67,7 +67,9 @@ struct StoredCycleRow {
   nlohmann::json edges, evidence, faults;  // as stored (null when unreadable)
 };
 
-std::vector<EdgeRow> storedEdges(CampaignDb &db);          // by id
+// By id, each with its full evidence: the supports (stored as the edge's effects rows) are
+// put back under "supports".
+std::vector<EdgeRow> storedEdges(CampaignDb &db);
 std::vector<StoredCycleRow> storedCycles(CampaignDb &db);  // by rank
 
 }  // namespace csnake
