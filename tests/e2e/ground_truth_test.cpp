@@ -85,8 +85,11 @@ Fixture &fixture(const Target &target) {
         if (id.empty()) continue;
         std::string tests;
         for (const auto &t : st["tests"]) tests += (tests.empty() ? "" : ":") + t.get<std::string>();
-        // Room for the fault in up to three contexts on each of the step's tests.
+        // Room for the fault in up to three contexts on each of the step's tests, and for
+        // a delay fault's second delay (the budget is cumulative: what a step leaves
+        // unused goes to the next steps, as before the second delay).
         budget += 3 * 3 * static_cast<int64_t>(st["tests"].size());
+        if (st["cause"]["kind"] == "LOOP") budget += 3 * static_cast<int64_t>(st["tests"].size());
         Result r = run({CSNAKE_BIN,     "campaign", "--build",   target.buildDir,
                         "--label",      "target",   "--db",      fx->db,
                         "--tests",      tests,      "--faults",  id,
