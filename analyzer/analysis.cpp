@@ -43,28 +43,26 @@ nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const st
     // the slowness the next delay fault stands for). Otherwise the step is inferred from
     // reachability (graph/continuation.h) and the Z3 check.
     bool observed = e.type != EffectType::E || failsOnItsOwn(e, graph.vertices()[t.to].site);
+    // What the edge says (cause, effect, type, tests, evidence) is stored once, with the
+    // edge: the reader joins it by id (store/analysis_reader.cpp).
     nlohmann::json step = {{"edge", e.id},
-                           {"cause", e.cause},
-                           {"cause_context", e.causeContext},
-                           {"effect", e.effect},
-                           {"type", effectTypeName(e.type)},
                            {"next_fault", graph.vertices()[t.to].site},
                            {"junction", t.junction},
-                           {"next_fault_observed", observed},
-                           {"tests", testNamesOf(e.tests, data)}};
-    // A step's evidence is its edge's (stored once, with the edge): `cycles --id` joins it.
+                           {"next_fault_observed", observed}};
     if (t.hopEdge >= 0) {
       const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
-      step["hop"] = {{"edge", h.id}, {"child", h.effect}, {"parent", t.junction}};
+      step["hop"] = {{"edge", h.id}, {"parent", t.junction}};
     }
-    step["junction_check"] = junctions[i].toJson();
+    // A composite's junctions are not checked (analyze): nothing to show.
+    if (s.compositeOf.empty() || junctions[i].verdict != CompatVerdict::Unchecked)
+      step["junction_check"] = junctions[i].toJson();
     steps.push_back(std::move(step));
   }
-  nlohmann::json ev = {{"fault_cycle", s.faultCycleId},
-                       {"faults", s.faults},
-                       {"steps", steps},
-                       {"tests", testNamesOf(s.tests, data)},
+  // The faults and the id are columns of the cycle's row; the other chains are rows of
+  // `chains`.
+  nlohmann::json ev = {{"steps", steps},
                        {"inferred_steps", s.inferred}};
+  if (s.compositeOf.empty()) ev["tests"] = testNamesOf(s.tests, data);  // a composite has n_tests only
   if (s.verdict == "rejected") {
     nlohmann::json why = nlohmann::json::array();
     for (const JunctionResult &j : junctions)
@@ -165,14 +163,13 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   if (r.search.cancelled) throw AnalysisInterrupted();
   CompatChecker checker(data, r.effects, r.edges, opts.compat);
 
-  // Every chain: its junction verdicts (memoised per junction in the checker), observed
-  // steps and tests. The full evidence is built later, once per fault cycle.
-  std::vector<StoredCycle> all;
-  std::vector<std::vector<JunctionResult>> junctionsOf;
-  all.reserve(found.size());
-  for (const FoundCycle &c : found) {
-    monitor.step("compatibility check, chains", all.size() + 1, found.size());
-    StoredCycle s;
+  // Every chain: its faults, edges, observed steps and tests. The full evidence is built
+  // later, once per fault cycle.
+  std::vector<StoredCycle> all(found.size());
+  std::vector<std::vector<JunctionResult>> junctionsOf(found.size());
+  for (size_t ci = 0; ci < found.size(); ++ci) {
+    const FoundCycle &c = found[ci];
+    StoredCycle &s = all[ci];
     s.canonical = c.canonical;
     s.length = static_cast<int>(c.transitions.size());
     s.delays = c.delays;
@@ -188,11 +185,8 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
       const FaultVertex &v = *faults[p];
       s.faults.push_back({{"site", v.site}, {"context", v.context}, {"kind", v.kind}, {"delay", v.delay}});
     }
-    std::vector<JunctionResult> junctions;
-    size_t n = c.transitions.size();
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < c.transitions.size(); ++i) {
       const Transition &t = graph.transitions()[c.transitions[i]];
-      const Transition &next = graph.transitions()[c.transitions[(i + 1) % n]];
       const CausalEdge &e = r.edges[t.edge];
       s.edgeIds.push_back(e.id);
       s.tests.insert(e.tests.begin(), e.tests.end());
@@ -202,16 +196,58 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
         s.edgeIds.push_back(h.id);
         s.tests.insert(h.tests.begin(), h.tests.end());
       }
-      junctions.push_back(checker.check(t.edge, next.edge, t.junction));
     }
-    s.verdict = verdictOf(junctions, opts.compat.enabled);
-    all.push_back(std::move(s));
-    junctionsOf.push_back(std::move(junctions));
   }
 
-  // Fault cycles: per fault key, accepted chains before rejected ones, then fewest
-  // inferred steps, most tests, fewest delays, canonical order; the first is the
-  // representative.
+  // Junction verdicts (memoised per junction in the checker), fewest faults first. A chain
+  // through every fault of an accepted fault cycle with fewer faults (two or more) is
+  // composite whatever its own junctions say (markComposites): it is not checked, so the
+  // solver's work grows with the minimal fault cycles, not with their combinations (on a
+  // large campaign nearly all chains are composite).
+  std::vector<size_t> bySize(found.size());
+  for (size_t i = 0; i < bySize.size(); ++i) bySize[i] = i;
+  std::stable_sort(bySize.begin(), bySize.end(),
+                   [&](size_t a, size_t b) { return all[a].faultSet.size() < all[b].faultSet.size(); });
+  std::set<std::vector<size_t>> acceptedSets;
+  auto throughAccepted = [&](const std::vector<size_t> &set) {
+    size_t n = set.size();
+    if (n < 3 || n > 16) return false;
+    for (uint32_t mask = 1; mask + 1 < (1u << n); ++mask) {
+      if ((mask & (mask - 1)) == 0) continue;  // one-fault subsets make nothing composite
+      std::vector<size_t> subset;
+      for (size_t i = 0; i < n; ++i)
+        if (mask & (1u << i)) subset.push_back(set[i]);
+      if (acceptedSets.count(subset)) return true;
+    }
+    return false;
+  };
+  size_t checkedChains = 0;
+  for (size_t done = 0; done < bySize.size(); ++done) {
+    monitor.step("compatibility check, chains", done + 1, found.size());
+    size_t ci = bySize[done];
+    const FoundCycle &c = found[ci];
+    StoredCycle &s = all[ci];
+    std::vector<JunctionResult> &junctions = junctionsOf[ci];
+    size_t n = c.transitions.size();
+    bool composite = opts.compat.enabled && throughAccepted(s.faultSet);
+    for (size_t i = 0; i < n; ++i) {
+      const Transition &t = graph.transitions()[c.transitions[i]];
+      const Transition &next = graph.transitions()[c.transitions[(i + 1) % n]];
+      if (composite) {
+        JunctionResult skipped;
+        skipped.loop = t.junction;
+        junctions.push_back(std::move(skipped));
+      } else {
+        junctions.push_back(checker.check(t.edge, next.edge, t.junction));
+      }
+    }
+    checkedChains += composite ? 0 : 1;
+    s.verdict = composite ? "unchecked" : verdictOf(junctions, opts.compat.enabled);
+    if (s.verdict != "rejected") acceptedSets.insert(s.faultSet);
+  }
+  monitor.note("compatibility check: " + std::to_string(checkedChains) + " of " + std::to_string(found.size()) +
+               " chains checked; the others run through an accepted shorter fault cycle (composite)");
+
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < all.size(); ++i) groups[all[i].faultKey].push_back(i);
   auto better = [&](size_t a, size_t b) {
@@ -247,12 +283,6 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     monitor.step("evidence, fault cycles", g + 1, ordered.size());
     size_t rep = ordered[g].front();
     all[rep].evidence = cycleEvidence(found[rep], all[rep], junctionsOf[rep], graph, r, data);
-    nlohmann::json chains = nlohmann::json::array();
-    for (size_t k = 1; k < ordered[g].size(); ++k)
-      chains.push_back({{"canonical", all[ordered[g][k]].canonical},
-                        {"verdict", all[ordered[g][k]].verdict},
-                        {"edges", all[ordered[g][k]].edgeIds}});
-    all[rep].evidence["alternatives"] = chains;
     if (!all[rep].compositeOf.empty()) all[rep].evidence["composite_of"] = all[rep].compositeOf;
     for (size_t k = 0; k < ordered[g].size(); ++k) {
       StoredCycle c = std::move(all[ordered[g][k]]);

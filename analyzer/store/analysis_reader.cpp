@@ -55,49 +55,49 @@ nlohmann::json readEdges(CampaignDb &db) {
 
 namespace {
 
-// A step's tests: stored with the step since schema 5's analysis, inside its embedded
-// evidence before.
-nlohmann::json stepTests(const nlohmann::json &st) {
-  if (st.contains("tests")) return st["tests"];
-  if (st.contains("evidence")) return st["evidence"].value("tests", nlohmann::json::array());
-  return nlohmann::json::array();
-}
-
-// The evidence of edge `id` (withEvidence: every edge by id), or the step's embedded copy
-// of an older analysis.
-nlohmann::json edgeEvidence(const nlohmann::json &st, const std::map<int64_t, nlohmann::json> *edges) {
-  if (edges) {
-    auto it = edges->find(st.value("edge", int64_t(0)));
-    if (it != edges->end()) return it->second;
+// What a cycle's step shows of its edge. Steps store the edge id only (schema 5's
+// analysis); an older analysis stored cause, effect, type and tests with the step, which
+// are used when the edge is not found.
+struct StepEdges {
+  std::map<int64_t, EdgeRow> byId;  // evidence with supports only for `cycles --id`
+  const EdgeRow *find(const nlohmann::json &st) const {
+    auto it = byId.find(st.value("edge", int64_t(0)));
+    return it == byId.end() ? nullptr : &it->second;
   }
-  return st.value("evidence", nlohmann::json::object());
-}
+};
 
-nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites,
-                         const std::map<int64_t, nlohmann::json> *edges) {
-  bool withEvidence = edges != nullptr;
+nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites, const StepEdges &edges,
+                         const std::vector<StoredChainRow> *others, bool withEvidence) {
   const nlohmann::json &ev = row.evidence;
   nlohmann::json steps = nlohmann::json::array();
   if (ev.is_object())
     for (const auto &st : ev.value("steps", nlohmann::json::array())) {
-      nlohmann::json step = {
-          {"edge", st.value("edge", 0)},
-          {"type", st.value("type", "")},
-          {"cause", siteJson(st.value("cause", ""), sites)},
-          {"cause_context", siteJson(st.value("cause_context", ""), sites)},
-          {"effect", siteJson(st.value("effect", ""), sites)},
-          {"next_fault", siteJson(st.value("next_fault", ""), sites)},
-          {"tests", stepTests(st)},
-          {"next_fault_observed", st.value("next_fault_observed", true)},
-          {"junction", st.value("junction_check", nlohmann::json::object())}};
-      if (st.contains("hop"))
+      const EdgeRow *e = edges.find(st);
+      auto field = [&](const char *key, const std::string &fromEdge) {
+        return e ? fromEdge : st.value(key, std::string());
+      };
+      nlohmann::json tests = e && e->evidence.is_object() ? e->evidence.value("tests", nlohmann::json::array())
+                             : st.contains("tests")      ? st["tests"]
+                             : st.contains("evidence")   ? st["evidence"].value("tests", nlohmann::json::array())
+                                                         : nlohmann::json::array();
+      nlohmann::json step = {{"edge", st.value("edge", 0)},
+                             {"type", field("type", e ? e->type : "")},
+                             {"cause", siteJson(field("cause", e ? e->cause : ""), sites)},
+                             {"cause_context", siteJson(field("cause_context", e ? e->causeContext : ""), sites)},
+                             {"effect", siteJson(field("effect", e ? e->effect : ""), sites)},
+                             {"next_fault", siteJson(st.value("next_fault", ""), sites)},
+                             {"tests", tests},
+                             {"next_fault_observed", st.value("next_fault_observed", true)},
+                             {"junction", st.value("junction_check", nlohmann::json::object())}};
+      if (st.contains("hop")) {
+        const EdgeRow *h = edges.find(st["hop"]);
         step["hop"] = {{"edge", st["hop"].value("edge", 0)},
-                       {"child", siteJson(st["hop"].value("child", ""), sites)},
+                       {"child", siteJson(h ? h->effect : st["hop"].value("child", ""), sites)},
                        {"parent", siteJson(st["hop"].value("parent", ""), sites)}};
-      if (withEvidence) {
-        step["evidence"] = edgeEvidence(st, edges);
-        if (st.contains("hop")) step["hop"]["evidence"] = edgeEvidence(st["hop"], edges);
+        if (withEvidence)
+          step["hop"]["evidence"] = h ? h->evidence : st["hop"].value("evidence", nlohmann::json::object());
       }
+      if (withEvidence) step["evidence"] = e ? e->evidence : st.value("evidence", nlohmann::json::object());
       steps.push_back(std::move(step));
     }
   nlohmann::json faults = nlohmann::json::array();
@@ -106,8 +106,12 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
       faults.push_back({{"site", siteJson(f.value("site", ""), sites)},
                         {"context", siteJson(f.value("context", ""), sites)},
                         {"delay", f.value("delay", false)}});
-  nlohmann::json alternatives =
-      ev.is_object() ? ev.value("alternatives", nlohmann::json::array()) : nlohmann::json::array();
+  nlohmann::json alternatives = nlohmann::json::array();
+  if (others)
+    for (const StoredChainRow &c : *others)
+      alternatives.push_back({{"canonical", c.canonical}, {"verdict", c.verdict}, {"edges", c.edges}});
+  else if (ev.is_object())
+    alternatives = ev.value("alternatives", nlohmann::json::array());  // an older analysis
   nlohmann::json out = {{"id", row.faultCycleId},
                         {"rank", row.rank},
                         {"faults", faults},
@@ -117,7 +121,7 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
                         {"n_tests", row.tests},
                         {"inferred_steps", ev.is_object() ? ev.value("inferred_steps", 0) : 0},
                         {"tests", ev.is_object() ? ev.value("tests", nlohmann::json::array()) : nlohmann::json::array()},
-                        {"chains", alternatives.size() + 1},
+                        {"chains", row.alternatives + 1},
                         {"representative_chain", {{"canonical", row.canonical}, {"edges", row.edges}}},
                         {"alternatives", alternatives},
                         {"composite_of", ev.is_object() ? ev.value("composite_of", nlohmann::json::array())
@@ -128,17 +132,27 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
   return out;
 }
 
+StepEdges stepEdges(CampaignDb &db, bool withSupports) {
+  StepEdges e;
+  for (EdgeRow &row : storedEdges(db, withSupports)) e.byId.emplace(row.id, std::move(row));
+  return e;
+}
+
 }  // namespace
 
 nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
   auto sites = loadSiteInfos(db);
+  StepEdges edges = stepEdges(db, false);
+  auto others = storedAlternativeChains(db);
   nlohmann::json out = nlohmann::json::array();
   for (const StoredCycleRow &row : storedCycles(db)) {
     if (!includeRejected) {
       if (row.verdict == "rejected") continue;
       if (row.evidence.is_object() && !row.evidence.value("composite_of", nlohmann::json::array()).empty()) continue;
     }
-    out.push_back(cycleJson(row, sites, nullptr));
+    auto it = others.find(row.id);
+    static const std::vector<StoredChainRow> none;
+    out.push_back(cycleJson(row, sites, edges, it == others.end() ? &none : &it->second, false));
   }
   return out;
 }
@@ -147,9 +161,11 @@ nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId) {
   auto sites = loadSiteInfos(db);
   for (const StoredCycleRow &row : storedCycles(db))
     if (row.faultCycleId == faultCycleId) {
-      std::map<int64_t, nlohmann::json> edges;
-      for (EdgeRow &e : storedEdges(db)) edges.emplace(e.id, std::move(e.evidence));
-      return cycleJson(row, sites, &edges);
+      StepEdges edges = stepEdges(db, true);
+      auto others = storedAlternativeChains(db);
+      auto it = others.find(row.id);
+      static const std::vector<StoredChainRow> none;
+      return cycleJson(row, sites, edges, it == others.end() ? &none : &it->second, true);
     }
   return nullptr;
 }

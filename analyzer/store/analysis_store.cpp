@@ -25,8 +25,10 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
   // A `cycles` row is a fault cycle, stored with its representative chain's evidence;
   // every chain of it (the representative too) is a `chains` row.
   const std::vector<StoredCycle> &cs = *out.cycles;
+  size_t firstOfGroup = 0;  // the representative of the current group
   for (size_t i = 0; i < cs.size(); ++i) {
     const StoredCycle &c = cs[i];
+    if (c.representative) firstOfGroup = i;
     if (c.representative) {
       int64_t members = 0;
       for (size_t k = i; k < cs.size() && cs[k].group == c.group; ++k) ++members;
@@ -46,6 +48,9 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
       rows.cycles.push_back(std::move(row));
     }
     if (rows.cycles.empty()) continue;  // a group always starts with its representative
+    // A composite fault cycle keeps its representative chain only; its other chains are
+    // counted (`alternatives`). On a large campaign composites are nearly all the chains.
+    if (!c.representative && !cs[firstOfGroup].compositeOf.empty()) continue;
     ChainRow chain;
     chain.canonical = c.canonical;
     chain.representative = c.representative;

@@ -65,7 +65,7 @@ int64_t countRunsTotal(CampaignDb &cdb) {
   return q.step() ? q.getInt(0) : 0;
 }
 
-std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
+std::vector<EdgeRow> storedEdges(CampaignDb &cdb, bool withSupports) {
   std::vector<EdgeRow> out;
   Statement q =
       cdb.sql().prepare("SELECT id, cause, cause_context, effect, type, tests, evidence FROM edges ORDER BY id");
@@ -78,9 +78,10 @@ std::vector<EdgeRow> storedEdges(CampaignDb &cdb) {
     e.type = q.getText(4);
     e.tests = q.getInt(5);
     e.evidence = nlohmann::json::parse(q.getText(6), nullptr, false);
-    if (e.evidence.is_object()) e.evidence["supports"] = nlohmann::json::array();
+    if (e.evidence.is_object() && withSupports) e.evidence["supports"] = nlohmann::json::array();
     out.push_back(std::move(e));
   }
+  if (!withSupports) return out;
   std::map<int64_t, size_t> byId;
   for (size_t i = 0; i < out.size(); ++i) byId[out[i].id] = i;
   Statement f = cdb.sql().prepare("SELECT edge_id, evidence FROM effects WHERE edge_id > 0 ORDER BY id");
@@ -114,6 +115,15 @@ std::vector<StoredCycleRow> storedCycles(CampaignDb &cdb) {
     c.faults = nlohmann::json::parse(q.getText(11), nullptr, false);
     out.push_back(std::move(c));
   }
+  return out;
+}
+
+std::map<int64_t, std::vector<StoredChainRow>> storedAlternativeChains(CampaignDb &cdb) {
+  std::map<int64_t, std::vector<StoredChainRow>> out;
+  Statement q =
+      cdb.sql().prepare("SELECT cycle_id, canonical, verdict, edges FROM chains WHERE representative = 0 ORDER BY id");
+  while (q.step())
+    out[q.getInt(0)].push_back({q.getText(1), q.getText(2), nlohmann::json::parse(q.getText(3), nullptr, false)});
   return out;
 }
 

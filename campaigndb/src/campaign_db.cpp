@@ -90,7 +90,11 @@ CampaignDb::CampaignDb(const std::string &path, OpenMode mode) : path_(path), mo
   db_->exec("PRAGMA journal_mode = WAL");
   db_->exec("PRAGMA synchronous = NORMAL");
   db_->exec("PRAGMA foreign_keys = ON");
+  int found = csnake::schemaVersion(*db_);
   migrateSchema(*db_);
+  // Schema 5 rewrote the trace summaries into tables about a fifth of their old size: the
+  // pages they held are given back once (VACUUM needs as much free disk as the file).
+  if (found > 0 && found < 5) db_->exec("VACUUM");
   if (db_->queryInt("PRAGMA application_id") != kApplicationId)
     db_->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   version_ = kSchemaVersion;

@@ -306,6 +306,26 @@ DROP TABLE run_paths;
 CREATE VIEW run_paths AS
   SELECT c.run_id, k.loop, k.callsig, k.signature, c.count, k.decisions
   FROM run_path_counts c JOIN path_keys k ON k.id = c.path;
+
+-- The analysis is stored leaner (docs/analyzer.md §5): chains lose their UNIQUE index on
+-- the canonical text (the analyzer writes each chain once), a composite fault cycle keeps
+-- its representative chain only, and a cycle's steps refer to their edges. An analysis of
+-- schema 4 is dropped with its marker, as migration 4 did.
+DROP TABLE chains;
+CREATE TABLE chains (
+  id             INTEGER PRIMARY KEY,
+  cycle_id       INTEGER NOT NULL REFERENCES cycles(id) ON DELETE CASCADE,
+  canonical      TEXT NOT NULL,
+  representative INTEGER NOT NULL,
+  length         INTEGER NOT NULL,
+  delays         INTEGER NOT NULL,
+  edges          TEXT NOT NULL,
+  verdict        TEXT NOT NULL,
+  tests          INTEGER NOT NULL,
+  evidence       TEXT NOT NULL
+);
+DELETE FROM cycles;
+DELETE FROM meta WHERE key = 'analysis';
 )sql",
 };
 

@@ -58,7 +58,7 @@ void printHeader(int rank, const nlohmann::json &c) {
     std::printf(", %d step(s) inferred", c.value("inferred_steps", 0));
   else
     std::printf(", every step observed");
-  if (!c["alternatives"].empty()) std::printf(" (+%zu other chain(s))", c["alternatives"].size());
+  if (c["chains"].get<int64_t>() > 1) std::printf(" (+%lld other chain(s))", (long long)(c["chains"].get<int64_t>() - 1));
   std::printf("\n");
   if (!c["composite_of"].empty()) {
     std::string of;

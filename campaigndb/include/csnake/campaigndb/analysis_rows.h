@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -68,8 +69,16 @@ struct StoredCycleRow {
 };
 
 // By id, each with its full evidence: the supports (stored as the edge's effects rows) are
-// put back under "supports".
-std::vector<EdgeRow> storedEdges(CampaignDb &db);
+// put back under "supports" — unless !withSupports (listing cycles needs the edges' cause,
+// effect, type and tests only).
+std::vector<EdgeRow> storedEdges(CampaignDb &db, bool withSupports = true);
+
+struct StoredChainRow {
+  std::string canonical, verdict;
+  nlohmann::json edges;
+};
+// The chains of each fault cycle (cycles.id) other than its representative, in id order.
+std::map<int64_t, std::vector<StoredChainRow>> storedAlternativeChains(CampaignDb &db);
 std::vector<StoredCycleRow> storedCycles(CampaignDb &db);  // by rank
 
 }  // namespace csnake
