@@ -94,7 +94,14 @@ CampaignDb::CampaignDb(const std::string &path, OpenMode mode) : path_(path), mo
   migrateSchema(*db_);
   // Schema 5 rewrote the trace summaries into tables about a fifth of their old size: the
   // pages they held are given back once (VACUUM needs as much free disk as the file).
-  if (found > 0 && found < 5) db_->exec("VACUUM");
+  // A VACUUM that fails (a full disk) changes nothing: the free pages are reused by later
+  // writes instead.
+  if (found > 0 && found < 5) {
+    try {
+      db_->exec("VACUUM");
+    } catch (const DbError &) {
+    }
+  }
   if (db_->queryInt("PRAGMA application_id") != kApplicationId)
     db_->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   version_ = kSchemaVersion;
