@@ -285,7 +285,9 @@ void checkDocumentedCycles(Fixture &f) {
   EXPECT_LE(cycles.size(), kMaxReportedPerDocumented * documented) << "more fault cycles reported than a user can triage";
 }
 
-void checkOneWayPropagations(Fixture &f) {
+// requireEdge: the campaign injected every documented cause (the targeted one); an
+// untargeted campaign may not have, and then only the second half applies.
+void checkOneWayPropagations(Fixture &f, bool requireEdge = true) {
   nlohmann::json cycles = cyclesOf(f.db);
   Result e = run({CSNAKE_BIN, "edges", "--db", f.db, "--json"});
   ASSERT_EQ(e.status, 0) << e.err;
@@ -299,7 +301,7 @@ void checkOneWayPropagations(Fixture &f) {
       edge |= locOf(ed["cause"]).file == locOf(st["cause"]).file && locOf(ed["cause"]).line == st["cause"]["line"] &&
               locOf(ed["effect"]).file == locOf(st["effect"]["loop"]).file &&
               locOf(ed["effect"]).line == st["effect"]["loop"]["line"] && ed["type"] == st["effect"]["type"];
-    EXPECT_TRUE(edge) << c["id"] << ": no edge " << locOf(st["cause"]).str() << " -> "
+    EXPECT_TRUE(edge || !requireEdge) << c["id"] << ": no edge " << locOf(st["cause"]).str() << " -> "
                       << locOf(st["effect"]["loop"]).str();
     size_t through = 0;
     for (const auto &cy : cycles)
@@ -442,7 +444,7 @@ TEST_P(Discovery, DefaultCampaign) {
     }
     EXPECT_GE(found, target.minDiscovered);
     EXPECT_LE(cycles.size(), kMaxReportedPerDocumented * documented) << "more fault cycles reported than a user can triage";
-    checkOneWayPropagations(f);
+    checkOneWayPropagations(f, false);
     for (const auto &c : f.cascades["cascades"]) {
       if (c["type"] != "impossible-cycle") continue;
       for (const auto &cy : cycles) {
