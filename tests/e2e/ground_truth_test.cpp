@@ -11,6 +11,7 @@
 // cycles and their causes are listed in docs/analyzer.md ("Ground truth").
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +212,40 @@ const nlohmann::json *reportedContraction(const nlohmann::json &all, const nlohm
   return nullptr;
 }
 
+// The stable id a documented cycle must have, computed here from the site catalogue alone
+// (docs/analyzer.md §3: "fc" + FNV-1a 64 of the minimal rotation of "KIND site@context"
+// tokens joined by " | "; a delay fault's context is its own loop). Equal ids in every
+// campaign, seed and rebuild that keeps the sites follow from this; "" when a site is
+// not in the catalogue.
+std::string expectedFaultCycleId(const nlohmann::json &sites, const nlohmann::json &cascade) {
+  std::vector<std::string> tokens;
+  for (const auto &st : cascade["steps"]) {
+    std::string kind = st["cause"]["kind"];
+    std::string site = findSite(sites, kind, locOf(st["cause"]));
+    std::string context = kind == "LOOP" ? site : findSite(sites, "LOOP", locOf(st["cause"]["context"]));
+    if (site.empty() || context.empty()) return "";
+    tokens.push_back(kind + " " + site + "@" + context);
+  }
+  size_t n = tokens.size(), best = 0;
+  auto rotation = [&](size_t r) {
+    std::vector<std::string> v;
+    for (size_t i = 0; i < n; ++i) v.push_back(tokens[(r + i) % n]);
+    return v;
+  };
+  for (size_t r = 1; r < n; ++r)
+    if (rotation(r) < rotation(best)) best = r;
+  std::string key;
+  for (size_t i = 0; i < n; ++i) key += (i ? " | " : "") + tokens[(best + i) % n];
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("fc") + hex;
+}
+
 // Whether a reported fault cycle has the documented step: its cause fault, followed in the
 // cycle by a fault injected in the step's effect loop.
 bool containsStep(const nlohmann::json &cycle, const nlohmann::json &step) {
@@ -244,6 +279,12 @@ void checkDocumentedCycles(Fixture &f) {
     documentedKeys.insert(keyOfDocumented(c));
     const nlohmann::json *hit = reported(cycles, c);
     const nlohmann::json *core = hit ? nullptr : reportedContraction(all, cycles, c);
+    // Found (reported, or whole in --all behind a reported contraction): under the id its
+    // faults give, whatever campaign found it.
+    std::string expected = expectedFaultCycleId(f.sites, c);
+    for (const auto &w : all)
+      if ((hit || core) && keyOfReported(w) == keyOfDocumented(c))
+        EXPECT_EQ(w["id"].get<std::string>(), expected) << c["id"] << ": the id is not a function of its faults";
     if (core) {
       hit = core;
       documentedKeys.insert(keyOfReported(*core));
