@@ -67,7 +67,7 @@ struct StepEdges {
 };
 
 nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, SiteInfo> &sites, const StepEdges &edges,
-                         const std::vector<StoredChainRow> *others, bool withEvidence) {
+                         const std::vector<StoredChainRow> &others, bool withEvidence) {
   const nlohmann::json &ev = row.evidence;
   nlohmann::json steps = nlohmann::json::array();
   if (ev.is_object())
@@ -107,11 +107,8 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
                         {"context", siteJson(f.value("context", ""), sites)},
                         {"delay", f.value("delay", false)}});
   nlohmann::json alternatives = nlohmann::json::array();
-  if (others)
-    for (const StoredChainRow &c : *others)
-      alternatives.push_back({{"canonical", c.canonical}, {"verdict", c.verdict}, {"edges", c.edges}});
-  else if (ev.is_object())
-    alternatives = ev.value("alternatives", nlohmann::json::array());  // an older analysis
+  for (const StoredChainRow &c : others)
+    alternatives.push_back({{"canonical", c.canonical}, {"verdict", c.verdict}, {"edges", c.edges}});
   nlohmann::json out = {{"id", row.faultCycleId},
                         {"rank", row.rank},
                         {"faults", faults},
@@ -150,9 +147,7 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
       if (row.verdict == "rejected") continue;
       if (row.evidence.is_object() && !row.evidence.value("composite_of", nlohmann::json::array()).empty()) continue;
     }
-    auto it = others.find(row.id);
-    static const std::vector<StoredChainRow> none;
-    out.push_back(cycleJson(row, sites, edges, it == others.end() ? &none : &it->second, false));
+    out.push_back(cycleJson(row, sites, edges, others[row.id], false));
   }
   return out;
 }
@@ -162,10 +157,7 @@ nlohmann::json readCycle(CampaignDb &db, const std::string &faultCycleId) {
   for (const StoredCycleRow &row : storedCycles(db))
     if (row.faultCycleId == faultCycleId) {
       StepEdges edges = stepEdges(db, true);
-      auto others = storedAlternativeChains(db);
-      auto it = others.find(row.id);
-      static const std::vector<StoredChainRow> none;
-      return cycleJson(row, sites, edges, it == others.end() ? &none : &it->second, true);
+      return cycleJson(row, sites, edges, storedAlternativeChains(db)[row.id], true);
     }
   return nullptr;
 }

@@ -213,20 +213,34 @@ TEST(CampaignStore, KilledRunsAreReplannedAndFinishedOnesKept) {
   EXPECT_EQ(lp.getText(1), "[[16,1],[24,1]]");
 }
 
-TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
-  TempDb t;
-  CampaignStore s(t.path, OpenMode::Create);
+namespace {
+
+// A store with one test "A.x" and its profile experiment of `repeats` planned runs.
+std::vector<PlannedRun> plannedProfileRuns(CampaignStore &s, int repeats) {
   auto tests = s.upsertTests({test("A.x")}, {});
   ExperimentPlan p;
   p.kind = ExperimentKind::Profile;
   p.testId = tests[0].id;
-  s.ensureExperiment(p, 1);
-  int64_t run = s.plannedRuns(ExperimentKind::Profile)[0].runId;
-  TraceSummary sum;
-  sum.events[{1, 0, 0, ""}] = {1, 0, 0};
+  s.ensureExperiment(p, repeats);
+  return s.plannedRuns(ExperimentKind::Profile);
+}
+
+RunOutcome exitZero() {
   RunOutcome st;
   st.exitCode = 0;
   st.description = "exit 0";
+  return st;
+}
+
+}  // namespace
+
+TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
+  TempDb t;
+  CampaignStore s(t.path, OpenMode::Create);
+  int64_t run = plannedProfileRuns(s, 1)[0].runId;
+  TraceSummary sum;
+  sum.events[{1, 0, 0, ""}] = {1, 0, 0};
+  RunOutcome st = exitZero();
   s.finishRun(run, RunState::Done, st, "", "", &sum);
   s.finishRun(run, RunState::Done, st, "", "", &sum);
   Statement q = s.database().sql().prepare("SELECT COUNT(*) FROM run_events");
@@ -240,16 +254,9 @@ TEST(CampaignStore, FinishingTwiceReplacesTheSummary) {
 TEST(CampaignStore, RunsShareTheKeyDictionaries) {
   TempDb t;
   CampaignStore s(t.path, OpenMode::Create);
-  auto tests = s.upsertTests({test("A.x")}, {});
-  ExperimentPlan p;
-  p.kind = ExperimentKind::Profile;
-  p.testId = tests[0].id;
-  s.ensureExperiment(p, 2);
-  std::vector<PlannedRun> runs = s.plannedRuns(ExperimentKind::Profile);
+  std::vector<PlannedRun> runs = plannedProfileRuns(s, 2);
   ASSERT_EQ(runs.size(), 2u);
-  RunOutcome st;
-  st.exitCode = 0;
-  st.description = "exit 0";
+  RunOutcome st = exitZero();
   for (size_t i = 0; i < runs.size(); ++i) {
     TraceSummary sum;
     sum.events[{0x10, 0x20, 0x30, "dn1"}] = {3 + i, 0, 0};
