@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "csnake/campaigndb/campaign_reader.h"
+#include "csnake/campaigndb/fca_inputs.h"
 #include "graph/fault_cycle.h"
 #include "store/analysis_store.h"
 
@@ -33,8 +34,14 @@ nlohmann::json testNamesOf(const std::set<int64_t> &ids, const CampaignData &dat
 
 nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const std::vector<JunctionResult> &junctions,
                              const CausalGraph &graph, const AnalysisResult &r, const CampaignData &data) {
+  // The faults and the id are columns of the cycle's row; the other chains are rows of
+  // `chains`. A composite keeps no steps and no test list: its evidence is the fault
+  // cycles it runs through (`composite_of`), its chain's edges are a column, and on a
+  // large campaign composites are most fault cycles (docs/analyzer.md §5).
+  nlohmann::json ev = {{"inferred_steps", s.inferred}};
+  bool composite = !s.compositeOf.empty();
   nlohmann::json steps = nlohmann::json::array();
-  size_t n = c.transitions.size();
+  size_t n = composite ? 0 : c.transitions.size();
   for (size_t i = 0; i < n; ++i) {
     const Transition &t = graph.transitions()[c.transitions[i]];
     const CausalEdge &e = r.edges[t.edge];
@@ -53,16 +60,13 @@ nlohmann::json cycleEvidence(const FoundCycle &c, const StoredCycle &s, const st
       const CausalEdge &h = r.edges[static_cast<size_t>(t.hopEdge)];
       step["hop"] = {{"edge", h.id}, {"parent", t.junction}};
     }
-    // A composite's junctions are not checked (analyze): nothing to show.
-    if (s.compositeOf.empty() || junctions[i].verdict != CompatVerdict::Unchecked)
-      step["junction_check"] = junctions[i].toJson();
+    step["junction_check"] = junctions[i].toJson();
     steps.push_back(std::move(step));
   }
-  // The faults and the id are columns of the cycle's row; the other chains are rows of
-  // `chains`.
-  nlohmann::json ev = {{"steps", steps},
-                       {"inferred_steps", s.inferred}};
-  if (s.compositeOf.empty()) ev["tests"] = testNamesOf(s.tests, data);  // a composite has n_tests only
+  if (!composite) {
+    ev["steps"] = std::move(steps);
+    ev["tests"] = testNamesOf(s.tests, data);
+  }
   if (s.verdict == "rejected") {
     nlohmann::json why = nlohmann::json::array();
     for (const JunctionResult &j : junctions)
@@ -294,7 +298,71 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
   return r;
 }
 
+namespace {
+
+// The FCA options an experiment's stored effects depend on, appended to its inputs: a
+// `csnake analyze --p-value …` makes the next analysis between rounds redo everything.
+std::string fcaOptionsKey(const FcaOptions &o) {
+  return nlohmann::json{{"p_value", o.pValue},
+                        {"tvd", o.tvd},
+                        {"min_repeats", o.minRepeats},
+                        {"use_timed_out", o.useTimedOut},
+                        {"clock_paced_per_second", o.clockPacedPerSecond}}
+      .dump();
+}
+
+// What each injection experiment of `data` was analysed from (the inputs read before
+// loading it: a run finishing meanwhile shows as a change next time, never as unchanged).
+std::map<int64_t, std::string> inputsOf(const CampaignData &data, const std::map<int64_t, std::string> &before,
+                                        const FcaOptions &o) {
+  std::map<int64_t, std::string> out;
+  std::string key = " options " + fcaOptionsKey(o);
+  for (const ExperimentData &e : data.experiments) {
+    auto it = before.find(e.id);
+    if (e.kind == ExperimentKind::Injection && it != before.end()) out[e.id] = it->second + key;
+  }
+  return out;
+}
+
+}  // namespace
+
+IncrementalFcaResult analyzeNewRuns(CampaignDb &db, const AnalysisOptions &opts) {
+  IncrementalFcaResult result;
+  std::map<int64_t, std::string> now = currentFcaInputs(db), stored = storedFcaInputs(db);
+  std::string key = " options " + fcaOptionsKey(opts.fca);
+  std::set<int64_t> todo;
+  for (const auto &[id, in] : now) {
+    auto it = stored.find(id);
+    if (it == stored.end() || it->second != in + key)
+      todo.insert(id);
+    else
+      ++result.unchanged;
+  }
+  if (todo.empty()) return result;
+  CampaignData data = loadCampaign(db, &todo);
+  AnalysisMonitor monitor(opts.stop, opts.progress);
+  EffectDetector detector(data, opts.fca);
+  std::vector<ExperimentVerdict> verdicts;
+  std::vector<Effect> effects = detector.detectAll(verdicts, &monitor);
+  AnalysisOutputs out;
+  out.data = &data;
+  out.effects = &effects;
+  out.fcaInputs = inputsOf(data, now, opts.fca);
+  out.summaryJson = nlohmann::json{{"between_rounds", true},
+                                   {"reanalysed_experiments", todo.size()},
+                                   {"unchanged_experiments", result.unchanged},
+                                   {"effects_of_reanalysed", effects.size()},
+                                   {"stitch", false}}
+                        .dump();
+  if (opts.stop && opts.stop->load()) throw AnalysisInterrupted();  // nothing written
+  writeEffectsOf(db, std::vector<int64_t>(todo.begin(), todo.end()), out);
+  result.reanalysed = todo.size();
+  result.effects = effects.size();
+  return result;
+}
+
 AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
+  std::map<int64_t, std::string> inputs = currentFcaInputs(db);
   CampaignData data = loadCampaign(db);
   bool any = false;
   for (const ExperimentData &e : data.experiments)
@@ -320,6 +388,7 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
                         {"grammar", stitchGrammarName(opts.grammar)},
                         {"stitch", opts.stitch}};
   out.summaryJson = summary.dump();
+  out.fcaInputs = inputsOf(data, inputs, opts.fca);
   if (opts.stop && opts.stop->load()) throw AnalysisInterrupted();  // nothing written
   writeAnalysis(db, out);
   return r;

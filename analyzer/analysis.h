@@ -74,4 +74,14 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts);
 // Throws DbError; throws std::runtime_error "no finished runs" for a database without runs.
 AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts);
 
+// The analysis between allocation rounds (what 3PA reads): FCA of the injection
+// experiments whose inputs changed since their effects were stored (new finished runs of
+// the experiment or of its test's profile, other FCA options; campaigndb/fca_inputs.h),
+// loading only those experiments and their profiles. Their effects are replaced; edges
+// and cycles are left to the full analysis at the end. Nothing to do costs two queries.
+struct IncrementalFcaResult {
+  size_t reanalysed = 0, unchanged = 0, effects = 0;
+};
+IncrementalFcaResult analyzeNewRuns(CampaignDb &db, const AnalysisOptions &opts);
+
 }  // namespace csnake::analyzer

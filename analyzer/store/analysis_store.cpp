@@ -40,7 +40,6 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
       row.verdict = c.verdict;
       row.evidence = c.evidence;
       row.tests = static_cast<int64_t>(c.tests.size());
-      row.collapseKey = c.faultKey;
       row.faultCycleId = c.faultCycleId;
       row.faults = c.faults;
       row.alternatives = members - 1;
@@ -63,7 +62,17 @@ void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out) {
     rows.cycles.back().chains.push_back(std::move(chain));
   }
   rows.summaryJson = out.summaryJson;
+  rows.fcaInputs = out.fcaInputs;
   replaceAnalysis(db, rows);
+}
+
+void writeEffectsOf(CampaignDb &db, const std::vector<int64_t> &experiments, const AnalysisOutputs &out) {
+  AnalysisRows rows;
+  for (const Effect &f : *out.effects)
+    rows.effects.push_back({f.experimentId, effectTypeName(f.type), f.site, f.callsig, f.evidence, f.rule, 0});
+  rows.summaryJson = out.summaryJson;
+  rows.fcaInputs = out.fcaInputs;
+  replaceEffectsOf(db, experiments, rows);
 }
 
 }  // namespace csnake::analyzer

@@ -22,8 +22,11 @@ struct AnalysisOutputs {
   const std::vector<CausalEdge> *edges = nullptr;  // ids are assigned on write (1..n in order)
   const std::vector<StoredCycle> *cycles = nullptr;
   std::string summaryJson;  // stored in meta('analysis')
+  std::map<int64_t, std::string> fcaInputs;  // per experiment analysed: its inputs (fca_inputs.h)
 };
 
 void writeAnalysis(CampaignDb &db, const AnalysisOutputs &out);  // throws DbError
+// Only the effects of `experiments` (analyzeNewRuns): `out.edges` and `out.cycles` unused.
+void writeEffectsOf(CampaignDb &db, const std::vector<int64_t> &experiments, const AnalysisOutputs &out);
 
 }  // namespace csnake::analyzer

@@ -3,7 +3,7 @@
 // a child process; its wall time, CPU time and peak resident size come from wait4().
 //
 //   bench_analysis --csnake BIN [--db FILE ...] [--synthetic-runs N [--shape-from FILE] [--seed S]
-//                  [--tests 20] [--profile-repeats 5] [--effect-fraction 0.1]]
+//                  [--tests 20] [--profile-repeats 5] [--effect-fraction 0.1] [--round-runs 500]]
 //                  [--work DIR] [--keep] [-- ARGS FOR csnake analyze ...]
 //
 // --db FILE: an existing campaign database, copied (with its -wal) into the work directory
@@ -16,6 +16,9 @@
 //   and path rows) are the averages of --shape-from FILE (whose site table and test names
 //   are reused too), else ~1,600 / 60 / 150. The time to generate it is printed apart; it
 //   is not part of the figure.
+//   The analysis between allocation rounds (`csnake analyze --new-runs-only`) is timed
+//   twice: after N - R runs (everything is new to it) and after the last R runs
+//   (--round-runs R): the second must cost what R runs cost, whatever N is.
 //
 // Goals (issue 15, on 2 cores): an analysis in <= 30 s and <= 2 GB resident (the exhaustive
 // bench/allocation database), a 10,000-run synthetic campaign in <= 60 s, <= 50 KB of
@@ -35,6 +38,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -668,8 +672,11 @@ struct Generated {
   int64_t runs = 0, experiments = 0;
 };
 
+// `atRound` is called once, when `roundAt` runs are finished (0: never), with the store
+// idle: the campaign's previous allocation rounds are over there.
 Generated generate(const std::string &path, int64_t nRuns, const Shape &shape, uint64_t seed, int nTests,
-                   int profileRepeats, double effectFraction) {
+                   int profileRepeats, double effectFraction, int64_t roundAt = 0,
+                   const std::function<void()> &atRound = {}) {
   Generated g;
   double t0 = now();
   Rng rng{seed};
@@ -725,7 +732,15 @@ Generated generate(const std::string &path, int64_t nRuns, const Shape &shape, u
     for (size_t k = faults[i].size(); k > 1; --k) std::swap(faults[i][k - 1], faults[i][rng.below(k)]);
   }
   std::vector<size_t> next(tests.size(), 0);
+  bool roundCalled = false;
+  double paused = 0;
   for (size_t ti = 0; done < nRuns; ti = (ti + 1) % tests.size()) {
+    if (!roundCalled && roundAt > 0 && done >= roundAt && atRound) {
+      double p0 = now();
+      atRound();
+      paused += now() - p0;
+      roundCalled = true;
+    }
     const TestModel &t = tests[ti];
     size_t k = next[ti]++;
     const Fault &f = faults[ti][k % faults[ti].size()];
@@ -744,7 +759,7 @@ Generated generate(const std::string &path, int64_t nRuns, const Shape &shape, u
     for (int64_t r : store.runIds(eid)) finish(r, injectionRun(t, sm, f, effectFraction, seed, rng));
   }
   g.runs = done;
-  g.seconds = now() - t0;
+  g.seconds = now() - t0 - paused;
   g.how = siteHow;
   return g;
 }
@@ -769,6 +784,7 @@ int main(int argc, char **argv) {
   uint64_t seed = 1;
   int nTests = 20, profileRepeats = 5;
   double effectFraction = 0.1;
+  int64_t roundRuns = 500;
   bool keep = false;
   app.add_option("--csnake", csnake, "the csnake binary to run")->required()->check(CLI::ExistingFile);
   app.add_option("--db", dbs, "an existing campaign database (repeatable); analysed on a copy")
@@ -791,6 +807,11 @@ int main(int argc, char **argv) {
   app.add_option("--effect-fraction", effectFraction,
                  "about this fraction of injection experiments show an effect (default 0.1)")
       ->check(CLI::Range(0.0, 1.0))
+      ->needs(syn);
+  app.add_option("--round-runs", roundRuns,
+                 "the synthetic campaign's last allocation round: runs finished after the analysis between rounds "
+                 "that precedes it (default 500; 0: no between-rounds figures)")
+      ->check(CLI::Range(int64_t(0), int64_t(100'000'000)))
       ->needs(syn);
   app.add_option("--work", work, "directory for the copies and the synthetic database (default: a new temp dir)")
       ->type_name("DIR");
@@ -841,7 +862,39 @@ int main(int argc, char **argv) {
     std::printf("  per-run shape        events %.0f, loops %.0f, paths %.0f rows: %s\n", shape.events, shape.loops,
                 shape.paths, shape.source.c_str());
     std::fflush(stdout);
-    Generated g = generate(path, syntheticRuns, shape, seed, nTests, profileRepeats, effectFraction);
+    // Between allocation rounds a campaign runs `csnake analyze --new-runs-only`'s analysis:
+    // once before the last round (every experiment so far is new to it), once after it
+    // (only the round's runs are): the second must cost what the round's runs cost.
+    struct Round {
+      std::string what;
+      Child c;
+      nlohmann::json out;
+    };
+    std::vector<Round> rounds;
+    auto betweenRounds = [&](const std::string &what) {
+      Round r{what, spawnAndMeasure({csnake, "analyze", "--db", path, "--new-runs-only", "--json"}, true), {}};
+      r.out = nlohmann::json::parse(r.c.out, nullptr, false);
+      if (r.c.status != 0) {
+        for (const auto &[t, l] : r.c.errLines) std::fprintf(stderr, "  %s\n", l.c_str());
+        ++failures;
+      }
+      std::printf("  between rounds       %s: exit %d; re-analysed %lld experiments (%lld unchanged); wall %.2f s, "
+                  "CPU %.2f s, max RSS %.0f MB\n",
+                  what.c_str(), r.c.status, r.out.is_object() ? (long long)r.out.value("reanalysed_experiments", 0) : -1,
+                  r.out.is_object() ? (long long)r.out.value("unchanged_experiments", 0) : -1, r.c.wall,
+                  r.c.user + r.c.sys, r.c.maxRssKb / 1024.0);
+      std::fflush(stdout);
+      rounds.push_back(std::move(r));
+    };
+    int64_t roundAt = roundRuns > 0 && roundRuns < syntheticRuns ? syntheticRuns - roundRuns : 0;
+    Generated g = generate(path, syntheticRuns, shape, seed, nTests, profileRepeats, effectFraction, roundAt,
+                           [&] { betweenRounds("after " + std::to_string(roundAt) + " runs, before the last round"); });
+    if (roundAt > 0) betweenRounds("after the last round of " + std::to_string(roundRuns) + " runs");
+    if (rounds.size() == 2 && rounds[0].c.wall > 0)
+      std::printf("  between rounds       the last round's analysis took %.2f of the first's wall time for %.2f of "
+                  "its runs (cost grows with the new runs, not with the database)\n",
+                  rounds[1].c.wall / rounds[0].c.wall,
+                  static_cast<double>(roundRuns) / static_cast<double>(roundAt));
     std::printf("  sites                %s\n", g.how.c_str());
     std::printf("  generated            %lld runs in %lld experiments in %.1f s (not part of the figure)\n",
                 static_cast<long long>(g.runs), static_cast<long long>(g.experiments), g.seconds);

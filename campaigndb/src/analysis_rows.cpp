@@ -6,10 +6,70 @@
 
 namespace csnake {
 
+namespace {
+
+void insertEffects(Database &db, const std::vector<EffectRow> &effects) {
+  Statement ix = db.prepare(
+      "INSERT INTO effects(experiment_id, type, site, callsig, evidence, rule, edge_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const EffectRow &f : effects) {
+    ix.bind(1, f.experimentId).bind(2, f.type).bind(3, f.site).bind(4, f.callsig);
+    ix.bind(5, f.evidence.dump()).bind(6, f.rule);
+    if (f.edgeId > 0)
+      ix.bind(7, f.edgeId);
+    else
+      ix.bindNull(7);
+    ix.run();
+  }
+}
+
+void upsertFcaInputs(Database &db, const std::map<int64_t, std::string> &inputs) {
+  Statement q = db.prepare(
+      "INSERT INTO fca_inputs(experiment_id, inputs) VALUES (?, ?) "
+      "ON CONFLICT(experiment_id) DO UPDATE SET inputs = excluded.inputs");
+  for (const auto &[id, text] : inputs) q.bind(1, id).bind(2, text).run();
+}
+
+// After an analysis replaced its outputs: the pages the old ones held go back to the
+// file system (databases created or migrated since schema 6 use incremental
+// auto-vacuum; in others this is a no-op and the pages are reused by later writes).
+void releaseFreePages(Database &db) {
+  try {
+    db.exec("PRAGMA incremental_vacuum");
+  } catch (const DbError &) {
+    // Not an error of the analysis: the pages stay free and are reused.
+  }
+}
+
+void setSummary(Database &db, const std::string &summaryJson) {
+  db.prepare(
+        "INSERT INTO meta(key, value) VALUES ('analysis', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, summaryJson)
+      .run();
+}
+
+}  // namespace
+
+void replaceEffectsOf(CampaignDb &cdb, const std::vector<int64_t> &experiments, const AnalysisRows &rows) {
+  Database &db = cdb.sql();
+  Transaction tx(db);
+  // Edges and cycles were built from every effect: they are stale now, and the next full
+  // analysis rebuilds them.
+  for (const char *t : {"chains", "cycles", "edges"}) db.exec(std::string("DELETE FROM ") + t);
+  db.exec("UPDATE effects SET edge_id = NULL WHERE edge_id IS NOT NULL");
+  Statement del = db.prepare("DELETE FROM effects WHERE experiment_id = ?");
+  for (int64_t id : experiments) del.bind(1, id).run();
+  insertEffects(db, rows.effects);
+  upsertFcaInputs(db, rows.fcaInputs);
+  setSummary(db, rows.summaryJson);
+  tx.commit();
+  releaseFreePages(db);
+}
+
 void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
   Database &db = cdb.sql();
   Transaction tx(db);
-  for (const char *t : {"chains", "cycles", "effects", "edges"}) db.exec(std::string("DELETE FROM ") + t);
+  for (const char *t : {"chains", "cycles", "effects", "edges", "fca_inputs"})
+    db.exec(std::string("DELETE FROM ") + t);
   Statement ie = db.prepare(
       "INSERT INTO edges(id, cause, cause_context, effect, type, evidence, tests) VALUES (?, ?, ?, ?, ?, ?, ?)");
   // An edge's supports are its effects rows (edge_id): stored there once, not again in
@@ -20,24 +80,20 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
     ie.bind(1, e.id).bind(2, e.cause).bind(3, e.causeContext).bind(4, e.effect).bind(5, e.type);
     ie.bind(6, ev.dump()).bind(7, e.tests).run();
   }
-  Statement ix = db.prepare(
-      "INSERT INTO effects(experiment_id, type, site, callsig, evidence, rule, edge_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  for (const EffectRow &f : rows.effects) {
-    ix.bind(1, f.experimentId).bind(2, f.type).bind(3, f.site).bind(4, f.callsig);
-    ix.bind(5, f.evidence.dump()).bind(6, f.rule).bind(7, f.edgeId).run();
-  }
+  insertEffects(db, rows.effects);
+  upsertFcaInputs(db, rows.fcaInputs);
   Statement ic = db.prepare(
-      "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, collapse_key, alternatives, "
+      "INSERT INTO cycles(canonical, length, delays, edges, verdict, evidence, tests, alternatives, "
       "rank, fault_cycle_id, faults) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement ih = db.prepare(
       "INSERT INTO chains(cycle_id, canonical, representative, length, delays, edges, verdict, tests, evidence) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const CycleRow &c : rows.cycles) {
     ic.bind(1, c.canonical).bind(2, c.length).bind(3, c.delays).bind(4, nlohmann::json(c.edges).dump());
     ic.bind(5, c.verdict).bind(6, c.evidence.dump()).bind(7, c.tests);
-    ic.bind(8, c.collapseKey).bind(9, c.alternatives).bind(10, c.rank).bind(11, c.faultCycleId);
-    ic.bind(12, c.faults.dump()).run();
+    ic.bind(8, c.alternatives).bind(9, c.rank).bind(10, c.faultCycleId);
+    ic.bind(11, c.faults.dump()).run();
     int64_t cycleId = db.lastInsertId();
     for (const ChainRow &h : c.chains) {
       ih.bind(1, cycleId).bind(2, h.canonical).bind(3, h.representative ? 1 : 0).bind(4, h.length).bind(5, h.delays);
@@ -45,11 +101,9 @@ void replaceAnalysis(CampaignDb &cdb, const AnalysisRows &rows) {
       ih.bind(9, h.evidence.dump()).run();
     }
   }
-  db.prepare(
-        "INSERT INTO meta(key, value) VALUES ('analysis', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .bind(1, rows.summaryJson)
-      .run();
+  setSummary(db, rows.summaryJson);
   tx.commit();
+  releaseFreePages(db);
 }
 
 bool hasAnalysis(CampaignDb &cdb) {

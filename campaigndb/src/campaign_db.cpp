@@ -87,17 +87,22 @@ CampaignDb::CampaignDb(const std::string &path, OpenMode mode) : path_(path), mo
   // Ours (or new): WAL so readers (status, report) never block the campaign, the single
   // writer; synchronous=NORMAL is durable across process kills (not power loss), which is
   // what a resumable campaign needs.
+  // Incremental auto-vacuum (set before the first table exists, or by the VACUUM below
+  // for an older file): every analysis replaces its outputs, and the pages the old ones
+  // held are given back to the file system after the write (releaseFreePages).
+  if (kind == FileKind::Empty) db_->exec("PRAGMA auto_vacuum = INCREMENTAL");
   db_->exec("PRAGMA journal_mode = WAL");
   db_->exec("PRAGMA synchronous = NORMAL");
   db_->exec("PRAGMA foreign_keys = ON");
   int found = csnake::schemaVersion(*db_);
   migrateSchema(*db_);
-  // Schema 5 rewrote the trace summaries into tables about a fifth of their old size: the
-  // pages they held are given back once (VACUUM needs as much free disk as the file).
-  // A VACUUM that fails (a full disk) changes nothing: the free pages are reused by later
-  // writes instead.
-  if (found > 0 && found < 5) {
+  // Schemas 5 and 6 rewrote tables (the trace summaries into tables about a fifth of their
+  // old size, the cycles without an index): the pages they held are given back once
+  // (VACUUM needs as much free disk as the file). A VACUUM that fails (a full disk)
+  // changes nothing: the free pages are reused by later writes instead.
+  if (found > 0 && found < 6) {
     try {
+      db_->exec("PRAGMA auto_vacuum = INCREMENTAL");
       db_->exec("VACUUM");
     } catch (const DbError &) {
     }

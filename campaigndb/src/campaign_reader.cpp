@@ -41,7 +41,41 @@ std::map<int64_t, std::string> loadTestNames(CampaignDb &cdb) {
   return out;
 }
 
-CampaignData loadCampaign(CampaignDb &cdb) {
+namespace {
+
+// The rows of one per-run table: one scan of the table, or, for a partial load, one
+// primary-key range per loaded run (`select` must end with its FROM or WHERE clause).
+class RunRows {
+ public:
+  RunRows(Database &db, const std::map<int64_t, RunData *> &runs, bool perRun, const std::string &select)
+      : runs_(runs), perRun_(perRun), next_(runs.begin()),
+        q_(db.prepare(perRun ? select + (select.find(" WHERE ") == std::string::npos ? " WHERE" : " AND") +
+                                   " run_id = ?"
+                             : select)) {}
+  bool step() {
+    if (!perRun_) return q_.step();
+    for (;;) {
+      if (started_ && q_.step()) return true;
+      if (next_ == runs_.end()) return false;
+      q_.reset();
+      q_.bind(1, next_->first);
+      ++next_;
+      started_ = true;
+    }
+  }
+  int64_t getInt(int col) const { return q_.getInt(col); }
+  std::string getText(int col) const { return q_.getText(col); }
+
+ private:
+  const std::map<int64_t, RunData *> &runs_;
+  bool perRun_, started_ = false;
+  std::map<int64_t, RunData *>::const_iterator next_;
+  Statement q_;
+};
+
+}  // namespace
+
+CampaignData loadCampaign(CampaignDb &cdb, const std::set<int64_t> *only) {
   // Read-write opens migrate; an older database opened read-only cannot be read here.
   if (cdb.schemaVersion() < 5)
     throw DbError(cdb.path() + ": schema version " + std::to_string(cdb.schemaVersion()) +
@@ -52,8 +86,17 @@ CampaignData loadCampaign(CampaignDb &cdb) {
   d.testNames = loadTestNames(cdb);
   std::map<int64_t, size_t> expIndex;
   {
+    // A partial load takes the profile experiments of the selected experiments' tests too.
+    std::set<int64_t> testsOfSelected;
+    if (only) {
+      Statement t = db.prepare("SELECT id, test_id FROM experiments");
+      while (t.step())
+        if (only->count(t.getInt(0))) testsOfSelected.insert(t.getInt(1));
+    }
     Statement q = db.prepare("SELECT id, kind, test_id, fault, context, mode, delay_ms FROM experiments ORDER BY id");
     while (q.step()) {
+      if (only && !only->count(q.getInt(0)) && !(q.getText(1) == "profile" && testsOfSelected.count(q.getInt(2))))
+        continue;
       ExperimentData e;
       e.id = q.getInt(0);
       e.kind = parseExperimentKind(q.getText(1)).value_or(ExperimentKind::Profile);
@@ -97,8 +140,9 @@ CampaignData loadCampaign(CampaignDb &cdb) {
     while (k.step()) keys.emplace(k.getInt(0), EventKey{k.getText(1), k.getText(2)});
     // A site reached without a fault occurring or being injected is no fault event: the
     // analyzer never reads those rows (most of a run's), so they are not loaded.
-    Statement q = db.prepare(
-        "SELECT run_id, event, reached, occurred, injected FROM run_event_counts WHERE occurred > 0 OR injected > 0");
+    RunRows q(db, runs, only != nullptr,
+              "SELECT run_id, event, reached, occurred, injected FROM run_event_counts WHERE (occurred > 0 OR "
+              "injected > 0)");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
       auto key = keys.find(q.getInt(1));
@@ -117,7 +161,7 @@ CampaignData loadCampaign(CampaignDb &cdb) {
     std::unordered_map<int64_t, Key> keys;
     Statement k = db.prepare("SELECT id, loop, callsig, parent_loop FROM loop_keys");
     while (k.step()) keys.emplace(k.getInt(0), Key{{k.getText(1), k.getText(2)}, k.getText(3)});
-    Statement q = db.prepare("SELECT run_id, loop, invocations, iterations, histogram FROM run_loop_counts");
+    RunRows q(db, runs, only != nullptr, "SELECT run_id, loop, invocations, iterations, histogram FROM run_loop_counts");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
       auto key = keys.find(q.getInt(1));
@@ -148,7 +192,7 @@ CampaignData loadCampaign(CampaignDb &cdb) {
           if (x.is_array() && x.size() == 2) key.decisions.push_back({x[0].get<std::string>(), x[1].get<uint32_t>()});
       keys.emplace(k.getInt(0), std::move(key));
     }
-    Statement q = db.prepare("SELECT run_id, path, count FROM run_path_counts");
+    RunRows q(db, runs, only != nullptr, "SELECT run_id, path, count FROM run_path_counts");
     while (q.step()) {
       auto it = runs.find(q.getInt(0));
       auto key = keys.find(q.getInt(1));

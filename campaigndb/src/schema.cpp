@@ -327,6 +327,37 @@ CREATE TABLE chains (
 DELETE FROM cycles;
 DELETE FROM meta WHERE key = 'analysis';
 )sql",
+    // 6: `cycles` loses the UNIQUE index on the representative chain's canonical text
+    // (the analyzer writes each fault cycle once) and `collapse_key` (the fault key, which
+    // `faults` holds). `fca_inputs` records, per injection experiment, the runs its
+    // effects were computed from, so the analysis between allocation rounds redoes only
+    // experiments whose runs changed (docs/analyzer.md §5).
+    R"sql(
+CREATE TABLE cycles_v6 (
+  id             INTEGER PRIMARY KEY,
+  canonical      TEXT NOT NULL,
+  length         INTEGER NOT NULL,
+  delays         INTEGER NOT NULL,
+  edges          TEXT NOT NULL,
+  verdict        TEXT NOT NULL,
+  evidence       TEXT NOT NULL,
+  tests          INTEGER NOT NULL DEFAULT 0,
+  alternatives   INTEGER NOT NULL DEFAULT 0,
+  rank           INTEGER NOT NULL DEFAULT 0,
+  fault_cycle_id TEXT NOT NULL DEFAULT '',
+  faults         TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO cycles_v6(id, canonical, length, delays, edges, verdict, evidence, tests, alternatives, rank,
+                      fault_cycle_id, faults)
+  SELECT id, canonical, length, delays, edges, verdict, evidence, tests, alternatives, rank, fault_cycle_id, faults
+  FROM cycles;
+DROP TABLE cycles;
+ALTER TABLE cycles_v6 RENAME TO cycles;
+CREATE TABLE fca_inputs (
+  experiment_id INTEGER PRIMARY KEY REFERENCES experiments(id) ON DELETE CASCADE,
+  inputs        TEXT NOT NULL     -- the finished runs and options the effects were computed from
+);
+)sql",
 };
 
 }  // namespace

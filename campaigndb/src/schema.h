@@ -7,7 +7,7 @@
 
 namespace csnake {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // PRAGMA application_id of every csnake campaign database ("CSNK"): how a file is known
 // to be ours before anything is written to it. Databases made before it was set (schema

@@ -39,13 +39,15 @@ int runCampaignCommand(CampaignOptions o, bool skipAnalysis) {
   signal(SIGINT, onInterrupt);
   signal(SIGTERM, onInterrupt);
   signal(SIGPIPE, SIG_IGN);
-  // Between allocation rounds: the analyzer refreshes effects (and edges, cycles) for the
-  // adaptive allocators. A failure there is reported and does not stop the campaign.
+  // Between allocation rounds: the analyzer refreshes the effects the adaptive allocators
+  // read, of the experiments with new runs only (analyzeNewRuns); edges and cycles come
+  // at the end. A failure there is reported and does not stop the campaign.
   o.analyze = [](CampaignDb &db) {
     try {
       analyzer::AnalysisOptions between;
-      between.stitch = false;  // the allocator reads effects; cycles come at the end
-      analyzer::analyzeDatabase(db, between);
+      between.stop = &gStop;  // Ctrl-C stops it too; the campaign then ends as interrupted
+      analyzer::analyzeNewRuns(db, between);
+    } catch (const analyzer::AnalysisInterrupted &) {
     } catch (const std::exception &e) {
       std::fprintf(stderr, "csnake campaign: analysis between rounds: %s\n", e.what());
     }

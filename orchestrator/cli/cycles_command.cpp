@@ -79,8 +79,16 @@ int showOneCycle(CampaignDb &db, const CyclesArgs &a) {
   for (const auto &f : c["faults"])
     std::printf("    %s%s  in context %s\n", analyzer::siteLine(f["site"]).c_str(),
                 f.value("delay", false) ? " (delay)" : "", f["context"].value("id", "").c_str());
-  std::printf("  best chain:\n");
-  printSteps(c);
+  if (c["steps"].empty() && !c["composite_of"].empty()) {
+    // Composites keep no steps (docs/analyzer.md §5): the fault cycles they run through
+    // are their evidence.
+    std::printf("  chain edges: %s (a composite fault cycle stores no steps: `cycles --id` of the fault cycles "
+                "above shows them)\n",
+                c["representative_chain"]["edges"].dump().c_str());
+  } else {
+    std::printf("  best chain:\n");
+    printSteps(c);
+  }
   for (const auto &s : c["steps"]) {
     const auto &ev = s.value("evidence", nlohmann::json::object());
     std::printf("  edge %lld evidence: %s\n", static_cast<long long>(s["edge"].get<int64_t>()), ev.dump().c_str());

@@ -5,8 +5,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "analysis.h"
+#include "csnake/campaigndb/campaign_reader.h"
+#include "csnake/campaigndb/experiment_queries.h"
 #include "campaign_builder.h"
 #include "store/analysis_reader.h"
 
@@ -272,6 +275,60 @@ TEST(Pipeline, FcaOnlyWritesEffectsAndEdgesWithoutCycles) {
   EXPECT_EQ(count(db, Table::Cycles), 0);
   analyzeDatabase(db, {});
   EXPECT_EQ(count(db, Table::Cycles), 1);
+}
+
+std::multiset<std::string> effectsOf(CampaignDb &db) {
+  std::multiset<std::string> out;
+  for (const EffectTokenRow &e : effectTokens(db))
+    out.insert(std::to_string(e.experimentId) + " " + e.type + " " + e.site);
+  return out;
+}
+
+// Between allocation rounds only experiments with new finished runs (of their own or of
+// their test's profile) are analysed again, from a partial load; the effects equal a full
+// analysis's, and other FCA options redo everything.
+TEST(Pipeline, AnalysisBetweenRoundsRedoesOnlyExperimentsWithNewRuns) {
+  CampaignBuilder b;
+  build(b, 1);  // profiles TA, TB; T1 injected in TA, T2 in TB
+  CampaignDb &db = b.store().database();
+  IncrementalFcaResult first = analyzeNewRuns(db, {});
+  EXPECT_EQ(first.reanalysed, 2u);
+  EXPECT_EQ(first.unchanged, 0u);
+  EXPECT_EQ(count(db, Table::Effects), 2);
+  std::multiset<std::string> incremental = effectsOf(db);
+
+  IncrementalFcaResult again = analyzeNewRuns(db, {});
+  EXPECT_EQ(again.reanalysed, 0u) << "no run finished since";
+  EXPECT_EQ(again.unchanged, 2u);
+  EXPECT_EQ(effectsOf(db), incremental);
+
+  // A new experiment in TB: only it is analysed (its test's profile is loaded with it).
+  Trace x3;
+  x3.loop(L1, 10).loop(L2, 10).path(L1, 0xA, {{B2, 0}}).path(L2, 0xB, {{B1, 0}}).path(L2, 0x77, {{B1, 1}});
+  int64_t added = b.inject("TB", T1, L2, {x3, x3, x3});
+  IncrementalFcaResult third = analyzeNewRuns(db, {});
+  EXPECT_EQ(third.reanalysed, 1u);
+  EXPECT_EQ(third.unchanged, 2u);
+  std::set<int64_t> only{added};
+  CampaignData partial = loadCampaign(db, &only);
+  ASSERT_EQ(partial.experiments.size(), 2u) << "the experiment and TB's profile";
+  for (const ExperimentData &e : partial.experiments) {
+    EXPECT_EQ(e.runs.size(), 3u);
+    for (const RunData &r : e.runs) EXPECT_FALSE(r.loops.empty()) << "per-run rows of a partial load";
+  }
+  std::multiset<std::string> afterRound = effectsOf(db);
+  analyzeDatabase(db, {});
+  EXPECT_EQ(effectsOf(db), afterRound) << "a full analysis finds the same effects";
+  EXPECT_EQ(analyzeNewRuns(db, {}).reanalysed, 0u) << "the full analysis records its inputs too";
+  EXPECT_EQ(count(db, Table::Cycles), 1);
+
+  // Other FCA options redo every experiment; the between-rounds write drops the edges and
+  // cycles built from the old effects.
+  AnalysisOptions other;
+  other.fca.pValue = 0.05;
+  EXPECT_EQ(analyzeNewRuns(db, other).reanalysed, 3u) << "other FCA options";
+  EXPECT_EQ(count(db, Table::Cycles), 0);
+  EXPECT_EQ(count(db, Table::Edges), 0);
 }
 
 // A step whose effect shows the next fault happening on its own is observed; cycles with

@@ -40,7 +40,7 @@ struct ChainRow {
 };
 
 struct CycleRow {
-  std::string canonical, collapseKey, verdict;
+  std::string canonical, verdict;
   std::string faultCycleId;  // stable id of the fault cycle
   nlohmann::json faults;     // its faults in cycle order
   int64_t length = 0, delays = 0, tests = 0, alternatives = 0, rank = 0;
@@ -54,9 +54,14 @@ struct AnalysisRows {
   std::vector<EffectRow> effects;
   std::vector<CycleRow> cycles;
   std::string summaryJson;
+  std::map<int64_t, std::string> fcaInputs;  // experiment -> inputs (fca_inputs.h) of its effects
 };
 
 void replaceAnalysis(CampaignDb &db, const AnalysisRows &rows);
+// The analysis between allocation rounds: the effects of `experiments` replaced by
+// `rows.effects` (their edge ids unset), their inputs recorded; edges and cycles, built
+// from every effect, are dropped until the next full analysis. One transaction.
+void replaceEffectsOf(CampaignDb &db, const std::vector<int64_t> &experiments, const AnalysisRows &rows);
 
 // Whether the database holds an analysis, and runs at all (what `edges` / `cycles` need).
 bool hasAnalysis(CampaignDb &db);
