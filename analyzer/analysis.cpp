@@ -7,6 +7,7 @@
 
 #include "csnake/campaigndb/campaign_reader.h"
 #include "csnake/campaigndb/fca_inputs.h"
+#include "graph/delay_nesting.h"
 #include "graph/fault_cycle.h"
 #include "store/analysis_store.h"
 
@@ -121,12 +122,13 @@ nlohmann::json AnalysisResult::summary() const {
   }
   std::map<std::string, int> byType, byVerdict;
   for (const Effect &e : effects) byType[effectTypeName(e.type)]++;
-  int groups = 0, composite = 0;
+  int groups = 0, composite = 0, variants = 0;
   for (const StoredCycle &c : cycles) {
     if (c.representative) {
       ++groups;
       byVerdict[c.verdict]++;
       composite += !c.compositeOf.empty();
+      variants += !c.variantOf.empty();
     }
   }
   return {
@@ -144,6 +146,7 @@ nlohmann::json AnalysisResult::summary() const {
       {"cycles_found", search.cycles},
       {"fault_cycles", groups},
       {"composite_fault_cycles", composite},
+      {"nesting_variants", variants},
       {"groups_by_verdict", byVerdict},
       {"search_truncated", search.truncated},
       {"search_seconds", search.seconds}};
@@ -283,11 +286,35 @@ AnalysisResult analyze(const CampaignData &data, const AnalysisOptions &opts) {
     if (x.length != y.length) return x.length < y.length;
     return x.faultKey < y.faultKey;
   });
+  // Nesting variants (graph/delay_nesting.h): an accepted minimal fault cycle that is a
+  // better ranked one with a delay moved to an enclosing or enclosed loop is listed as
+  // its variant, after the reported ones.
+  if (opts.nestingVariants) {
+    LoopNesting nesting = LoopNesting::observed(data);
+    std::vector<size_t> kept;  // reported representatives so far, in rank order
+    for (const auto &g : ordered) {
+      StoredCycle &c = all[g.front()];
+      if (c.verdict == "rejected" || !c.compositeOf.empty()) continue;
+      for (size_t k : kept)
+        if (sameUpToDelayNesting(c.faults, all[k].faults, nesting)) {
+          c.variantOf = all[k].faultCycleId;
+          break;
+        }
+      if (c.variantOf.empty()) kept.push_back(g.front());
+    }
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const std::vector<size_t> &a, const std::vector<size_t> &b) {
+      auto level = [&](const StoredCycle &x) {
+        return x.verdict == "rejected" ? 3 : !x.compositeOf.empty() ? 2 : !x.variantOf.empty() ? 1 : 0;
+      };
+      return level(all[a.front()]) < level(all[b.front()]);
+    });
+  }
   for (size_t g = 0; g < ordered.size(); ++g) {
     monitor.step("evidence, fault cycles", g + 1, ordered.size());
     size_t rep = ordered[g].front();
     all[rep].evidence = cycleEvidence(found[rep], all[rep], junctionsOf[rep], graph, r, data);
     if (!all[rep].compositeOf.empty()) all[rep].evidence["composite_of"] = all[rep].compositeOf;
+    if (!all[rep].variantOf.empty()) all[rep].evidence["variant_of"] = all[rep].variantOf;
     for (size_t k = 0; k < ordered[g].size(); ++k) {
       StoredCycle c = std::move(all[ordered[g][k]]);
       c.group = static_cast<int>(g);
@@ -386,7 +413,8 @@ AnalysisResult analyzeDatabase(CampaignDb &db, const AnalysisOptions &opts) {
                         {"z3", opts.compat.enabled},
                         {"continuation", continuationRuleName(opts.continuation)},
                         {"grammar", stitchGrammarName(opts.grammar)},
-                        {"stitch", opts.stitch}};
+                        {"stitch", opts.stitch},
+                        {"nesting_variants", opts.nestingVariants}};
   out.summaryJson = summary.dump();
   out.fcaInputs = inputsOf(data, inputs, opts.fca);
   if (opts.stop && opts.stop->load()) throw AnalysisInterrupted();  // nothing written

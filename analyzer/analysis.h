@@ -29,6 +29,9 @@ struct AnalysisOptions {
   // between allocation rounds — 3PA reads effects — so a round's cost does not grow with
   // the number of cycles; the analysis at the end of the campaign stitches.
   bool stitch = true;
+  // Report one fault cycle per cascade slowed at different loop depths; list the others
+  // as its nesting variants (graph/delay_nesting.h). false: report each.
+  bool nestingVariants = true;
   // SIGINT/SIGTERM of the caller: the analysis stops between units of work and throws
   // AnalysisInterrupted before writing (analysis_monitor.h).
   const std::atomic<bool> *stop = nullptr;
@@ -47,6 +50,9 @@ struct StoredCycle {
   // Composite: an accepted shorter fault cycle runs through a subset of its faults (their
   // ids). It chains cycles that sustain themselves already; shown with `cycles --all`.
   std::vector<std::string> compositeOf;
+  // Nesting variant: the id of the better ranked reported fault cycle it equals up to the
+  // nesting of a delay fault's loop (graph/delay_nesting.h); shown with `cycles --all`.
+  std::string variantOf;
   std::vector<int64_t> edgeIds;  // in order; a hop's licensing parent_delay edge follows its S+ edge
   int length = 0, delays = 0;
   // Steps whose next fault the effect only reaches (an E step whose next error fault did

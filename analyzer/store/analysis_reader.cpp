@@ -123,6 +123,7 @@ nlohmann::json cycleJson(const StoredCycleRow &row, const std::map<SiteRef, Site
                         {"alternatives", alternatives},
                         {"composite_of", ev.is_object() ? ev.value("composite_of", nlohmann::json::array())
                                                         : nlohmann::json::array()},
+                        {"variant_of", ev.is_object() ? ev.value("variant_of", std::string()) : std::string()},
                         {"steps", steps}};
   if (withEvidence && ev.is_object() && ev.contains("rejected_junctions"))
     out["rejected_junctions"] = ev["rejected_junctions"];
@@ -146,6 +147,7 @@ nlohmann::json readCycles(CampaignDb &db, bool includeRejected) {
     if (!includeRejected) {
       if (row.verdict == "rejected") continue;
       if (row.evidence.is_object() && !row.evidence.value("composite_of", nlohmann::json::array()).empty()) continue;
+      if (row.evidence.is_object() && !row.evidence.value("variant_of", std::string()).empty()) continue;
     }
     out.push_back(cycleJson(row, sites, edges, others[row.id], false));
   }

@@ -84,12 +84,17 @@ int analyzeDatabaseFile(const std::string &dbPath, analyzer::AnalysisOptions opt
     types += (types.empty() ? "" : ", ") + std::to_string(it.value().get<int>()) + " " + it.key();
   std::printf("effects: %zu (%s); causal edges: %zu\n", r.effects.size(), types.empty() ? "none" : types.c_str(),
               r.edges.size());
-  int reported = 0, composite = 0, rejected = 0;
+  int reported = 0, composite = 0, rejected = 0, variants = 0;
   for (const auto &c : r.cycles)
-    if (c.representative) (c.verdict == "rejected" ? rejected : c.compositeOf.empty() ? reported : composite)++;
+    if (c.representative)
+      (c.verdict == "rejected"     ? rejected
+       : !c.compositeOf.empty()    ? composite
+       : !c.variantOf.empty()      ? variants
+                                   : reported)++;
   std::printf(
-      "chains: %zu found; fault cycles: %d reported (%s), %d composite, %d rejected by the compatibility check%s\n",
-      r.search.cycles, reported, opts.compat.enabled ? "compatible" : "unchecked", composite, rejected,
+      "chains: %zu found; fault cycles: %d reported (%s), %d nesting variants, %d composite, %d rejected by the "
+      "compatibility check%s\n",
+      r.search.cycles, reported, opts.compat.enabled ? "compatible" : "unchecked", variants, composite, rejected,
       r.search.truncated ? " [search truncated at --max-cycles]" : "");
   std::printf("'csnake cycles --db %s' lists them\n", dbPath.c_str());
   return 0;
@@ -137,6 +142,10 @@ Command addAnalyzeCommand(CLI::App &root) {
   addCount(*app, "--threads", o.search.threads, 1, 256, "search threads (default 2)");
   addCount(*app, "--max-supports", o.compat.maxSupportsPerSide, 0, 1'000'000,
            "supporting experiments tried on each side of a junction (default 0: every one)");
+  app->add_flag_callback(
+      "--no-nesting-variants", [&o] { o.nestingVariants = false; },
+      "report fault cycles that differ only in the nesting depth of a delay fault's loop separately (for "
+      "comparison)");
   app->add_flag_callback(
       "--no-z3", [&o] { o.compat.enabled = false; }, "skip the local compatibility check (for comparison)");
   addChecked(

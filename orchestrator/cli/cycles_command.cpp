@@ -65,6 +65,9 @@ void printHeader(int rank, const nlohmann::json &c) {
     for (const auto &id : c["composite_of"]) of += (of.empty() ? "" : ", ") + id.get<std::string>();
     std::printf("    composite: runs through the faults of %s\n", of.c_str());
   }
+  if (!c.value("variant_of", std::string()).empty())
+    std::printf("    nesting variant of %s: the same cascade with a delay at an enclosing or enclosed loop\n",
+                c["variant_of"].get<std::string>().c_str());
 }
 
 int showOneCycle(CampaignDb &db, const CyclesArgs &a) {
@@ -115,7 +118,7 @@ int runCyclesCommand(const CyclesArgs &a) {
   if (cycles.empty()) {
     size_t rejected = all ? 0 : analyzer::readCycles(db, true).size();
     if (rejected)
-      std::printf("no fault cycles (%zu rejected by the compatibility check or composite: --all shows them)\n",
+      std::printf("no fault cycles (%zu rejected, composite or variants: --all shows them)\n",
                   rejected);
     else
       std::printf("no fault cycles\n");
@@ -136,7 +139,8 @@ Command addCyclesCommand(CLI::App &root) {
   CLI::App *app = root.add_subcommand("cycles", "list the fault cycles found by analyze, ranked");
   app->add_option("--db", a->dbPath, "campaign database")->type_name("FILE")->required();
   app->add_flag("--json", a->json, "print the cycles as JSON");
-  app->add_flag("--all", a->all, "include fault cycles rejected by the compatibility check, and composite ones");
+  app->add_flag("--all", a->all,
+                "include fault cycles rejected by the compatibility check, composite ones and nesting variants");
   app->add_option("--id", a->id, "show one fault cycle (its stable id, e.g. fc0123456789abcdef) with its evidence")
       ->type_name("ID");
   return {app, [a] { return runCyclesCommand(*a); }};
