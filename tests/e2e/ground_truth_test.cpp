@@ -197,17 +197,31 @@ bool isContraction(const Key &part, const Key &whole) {
   return filtered.size() == part.size() && minimalRotation(filtered) == minimalRotation(part);
 }
 
+// The reported fault cycle `id` stands for: itself when reported, else the reported one
+// it is a nesting variant of (docs/analyzer.md §3); null when neither.
+const nlohmann::json *reportedAs(const nlohmann::json &all, const nlohmann::json &cycles, const std::string &id) {
+  for (const auto &r : cycles)
+    if (r["id"] == id) return &r;
+  for (const auto &w : all)
+    if (w["id"] == id && !w.value("variant_of", "").empty())
+      for (const auto &r : cycles)
+        if (r["id"] == w["variant_of"]) return &r;
+  return nullptr;
+}
+
 // A documented cycle that the analysis found and listed as composite (`cycles --all`)
-// because a shorter accepted fault cycle — a contraction of it, reported — sustains
-// itself without the other faults (docs/analyzer.md §3): that reported cycle, or null.
+// because a shorter accepted fault cycle — a contraction of it, reported or a nesting
+// variant of a reported one — sustains itself without the other faults
+// (docs/analyzer.md §3): the reported cycle, or null.
 const nlohmann::json *reportedContraction(const nlohmann::json &all, const nlohmann::json &cycles,
                                           const nlohmann::json &cascade) {
   Key want = keyOfDocumented(cascade);
   for (const auto &c : all) {
     if (keyOfReported(c) != want || c["verdict"] == "rejected") continue;
     for (const auto &of : c["composite_of"])
-      for (const auto &r : cycles)
-        if (r["id"] == of && isContraction(faultsOf(r), want)) return &r;
+      for (const auto &w : all)
+        if (w["id"] == of && isContraction(faultsOf(w), want))
+          if (const nlohmann::json *r = reportedAs(all, cycles, of.get<std::string>())) return r;
   }
   return nullptr;
 }
