@@ -13,6 +13,7 @@ packages=(
   clang-14 llvm-14 llvm-14-dev llvm-14-tools libclang-rt-14-dev
   libz3-dev libsqlite3-dev sqlite3 libboost-graph-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev zlib1g-dev libcli11-dev
+  check
 )
 
 missing=()

@@ -689,7 +689,7 @@ Generated generate(const std::string &path, int64_t nRuns, const Shape &shape, u
   for (int i = 0; i < nTests; ++i) {
     std::string name = i < static_cast<int>(shape.testNames.size()) ? shape.testNames[static_cast<size_t>(i)]
                                                                      : "Synthetic.Test" + std::to_string(i);
-    cases.push_back({name, "/synthetic/build/tests", "gtest", {"/synthetic/build/tests", "--gtest_filter=" + name}, "", {}});
+    cases.push_back({name, "/synthetic/build/tests", "gtest", {"/synthetic/build/tests", "--gtest_filter=" + name}, "", {}, {}});
   }
   std::vector<StoredTest> stored = store.upsertTests(cases, {});
   std::vector<TestModel> tests;

@@ -89,14 +89,14 @@ std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &
                                                    const std::map<std::string, bool> &instrumented) {
   Transaction tx(db_.sql());
   Statement ins = db_.sql().prepare(
-      "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented) VALUES (?, ?, ?, ?, ?, ?, "
-      "?) "
+      "INSERT INTO tests(name, binary, adapter, argv_json, cwd, labels_json, instrumented, env_json) VALUES (?, ?, ?, "
+      "?, ?, ?, ?, ?) "
       "ON CONFLICT(name) DO UPDATE SET instrumented = excluded.instrumented");
   for (const TestCase &t : tests) {
     auto it = instrumented.find(t.binary);
     ins.bind(1, t.id).bind(2, t.binary).bind(3, t.adapter).bind(4, nlohmann::json(t.argv).dump());
     ins.bind(5, t.cwd).bind(6, nlohmann::json(t.labels).dump()).bind(7, it == instrumented.end() || it->second ? 1 : 0);
-    ins.run();
+    ins.bind(8, nlohmann::json(t.env).dump()).run();
   }
   tx.commit();
   return this->tests();
@@ -105,8 +105,8 @@ std::vector<StoredTest> CampaignStore::upsertTests(const std::vector<TestCase> &
 std::vector<StoredTest> CampaignStore::tests() {
   std::vector<StoredTest> out;
   Statement q = db_.sql().prepare(
-      "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken FROM tests ORDER BY "
-      "id");
+      "SELECT id, name, binary, adapter, argv_json, cwd, labels_json, instrumented, flaky, broken, env_json FROM tests "
+      "ORDER BY id");
   while (q.step()) {
     StoredTest s;
     s.id = q.getInt(0);
@@ -119,6 +119,7 @@ std::vector<StoredTest> CampaignStore::tests() {
     s.instrumented = q.getInt(7) != 0;
     s.flaky = q.getInt(8) != 0;
     s.broken = q.getInt(9) != 0;
+    s.test.env = nlohmann::json::parse(q.getText(10)).get<std::vector<std::string>>();
     out.push_back(std::move(s));
   }
   return out;

@@ -353,6 +353,9 @@ INSERT INTO cycles_v6(id, canonical, length, delays, edges, verdict, evidence, t
   FROM cycles;
 DROP TABLE cycles;
 ALTER TABLE cycles_v6 RENAME TO cycles;
+-- The environment a test runs with (KEY=VALUE list): a list file's "env", CTest's
+-- ENVIRONMENT property, a check case's CK_RUN_SUITE/CK_RUN_CASE.
+ALTER TABLE tests ADD COLUMN env_json TEXT NOT NULL DEFAULT '[]';
 CREATE TABLE fca_inputs (
   experiment_id INTEGER PRIMARY KEY REFERENCES experiments(id) ON DELETE CASCADE,
   inputs        TEXT NOT NULL     -- the finished runs and options the effects were computed from

@@ -329,6 +329,7 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
       spec.runId = r.runId;
       spec.argv = t->second.test.argv;
       spec.cwd = t->second.test.cwd;
+      spec.env = t->second.test.env;
       spec.timeoutSeconds = opts_.runTimeoutSeconds;
       spec.runDir = opts_.resultsDir + "/run-" + std::to_string(r.runId);
       if (kind == ExperimentKind::Injection) spec.plan = runPlan(r.plan, opts_.seed + static_cast<uint64_t>(r.repeat));

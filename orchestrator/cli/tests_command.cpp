@@ -29,7 +29,8 @@ int runTestsCommand(const TestsArgs &a) {
                      {"adapter", t.adapter},
                      {"argv", t.argv},
                      {"cwd", t.cwd},
-                     {"labels", t.labels}});
+                     {"labels", t.labels},
+                     {"env", t.env}});
     std::cout << out.dump(2) << "\n";
     return 0;
   }

@@ -64,9 +64,10 @@ std::string LocalProcessPool::submit(const RunSpec &spec) {
     }
     setEnv(ps.env, CSNAKE_ENV_PLAN, planPath);
   }
+  // The test's own environment; csnake's interface to its runtime is not the test's to set.
   for (const std::string &kv : spec.env) {
     size_t eq = kv.find('=');
-    if (eq != std::string::npos) setEnv(ps.env, kv.substr(0, eq), kv.substr(eq + 1));
+    if (eq != std::string::npos && kv.rfind("CSNAKE_", 0) != 0) setEnv(ps.env, kv.substr(0, eq), kv.substr(eq + 1));
   }
   ps.cwd = spec.cwd.empty() ? tmp : spec.cwd;
   ps.stdoutPath = ps.stderrPath = result.logPath;

@@ -412,3 +412,67 @@ TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
   ASSERT_EQ(m.status, 0) << m.err;
   EXPECT_EQ(query(more, runs), query(source, runs));
 }
+
+#ifdef CHECK_SUITES_BIN
+// The check adapter on a CTest build directory: a test that runs a whole check binary
+// becomes one test per check case (CK_RUN_SUITE/CK_RUN_CASE, CK_FORK=no), with the CTest
+// ENVIRONMENT and WORKING_DIRECTORY properties; a campaign runs every case on its own.
+TEST(CheckAdapter, CtestEntryOfACheckBinaryBecomesOneTestPerCase) {
+  e2e::TempDir t;
+  std::string build = t.path + "/build", wd = t.path + "/wd";
+  std::filesystem::create_directories(build);
+  std::filesystem::create_directories(wd);
+  e2e::writeFile(build + "/CTestTestfile.cmake",
+                 "add_test(check_suites \"" CHECK_SUITES_BIN "\")\n"
+                 "set_tests_properties(check_suites PROPERTIES ENVIRONMENT \"CHECK_FIXTURE_MODE=strict\" "
+                 "WORKING_DIRECTORY \"" + wd + "\")\n");
+  Result ls = run({CSNAKE_BIN, "tests", "--build", build, "--json"});
+  ASSERT_EQ(ls.status, 0) << ls.err;
+  nlohmann::json tests = nlohmann::json::parse(ls.out);
+  std::map<std::string, nlohmann::json> byId;
+  for (const auto &x : tests) byId[x["id"].get<std::string>()] = x;
+  ASSERT_EQ(byId.size(), 3u) << ls.out;
+  for (const char *id : {"check_suites/Arith/Sums", "check_suites/Arith/Environment", "check_suites/Text/Strings"}) {
+    ASSERT_TRUE(byId.count(id)) << id << " not listed: " << ls.out;
+    const nlohmann::json &x = byId[id];
+    std::string suite = std::string(id).substr(13, std::string(id).rfind('/') - 13);
+    std::string tcase = std::string(id).substr(std::string(id).rfind('/') + 1);
+    EXPECT_EQ(x["adapter"], "ctest+check");
+    EXPECT_EQ(x["binary"], CHECK_SUITES_BIN);
+    EXPECT_EQ(x["cwd"], wd);
+    std::vector<std::string> env = x["env"].get<std::vector<std::string>>();
+    for (const std::string &kv : {std::string("CHECK_FIXTURE_MODE=strict"), "CK_RUN_SUITE=" + suite,
+                                  "CK_RUN_CASE=" + tcase, std::string("CK_FORK=no")})
+      EXPECT_NE(std::find(env.begin(), env.end(), kv), env.end()) << id << " lacks " << kv;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(wd)) << "listing ran the tests in the test's working directory";
+
+  // A campaign: every case's profile runs pass (the Environment case asserts the CTest
+  // ENVIRONMENT value) and each run ran its case alone (the fixture prints "RAN suite/case").
+  std::string db = t.path + "/c.db";
+  Result c = run({CSNAKE_BIN, "campaign", "--build", build, "--db", db, "--budget", "3", "--jobs", "2",
+                  "--profile-repeats", "2"},
+                 600);
+  ASSERT_EQ(c.status, 0) << c.err;
+  std::vector<std::string> rows = query(db,
+                                        "SELECT t.name, r.id, r.state FROM runs r JOIN experiments e ON e.id = "
+                                        "r.experiment_id JOIN tests t ON t.id = e.test_id WHERE e.kind = 'profile'");
+  ASSERT_EQ(rows.size(), 6u);
+  for (const std::string &row : rows) {
+    std::string name = row.substr(0, row.find('|'));
+    std::string rest = row.substr(row.find('|') + 1);
+    std::string runId = rest.substr(0, rest.find('|')), state = rest.substr(rest.find('|') + 1);
+    EXPECT_EQ(state, "done") << name;
+    std::ifstream log(t.path + "/c.runs/run-" + runId + "/output.log");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    std::string mine = "RAN " + name.substr(std::string("check_suites/").size());
+    EXPECT_NE(text.find(mine), std::string::npos) << name << " run " << runId << ": " << text;
+    size_t ran = 0;
+    for (size_t p = text.find("RAN "); p != std::string::npos; p = text.find("RAN ", p + 1)) ++ran;
+    size_t own = 0;
+    for (size_t p = text.find(mine); p != std::string::npos; p = text.find(mine, p + 1)) ++own;
+    EXPECT_EQ(ran, own) << name << " run " << runId << " ran other cases too: " << text;
+  }
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM tests WHERE broken = 1 OR flaky = 1").at(0), "0");
+}
+#endif

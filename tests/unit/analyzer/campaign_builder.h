@@ -83,7 +83,7 @@ class CampaignBuilder {
   int64_t test(const std::string &name) {
     auto it = tests_.find(name);
     if (it != tests_.end()) return it->second;
-    TestCase t{name, "/bin/true", "gtest", {"/bin/true"}, "", {}};
+    TestCase t{name, "/bin/true", "gtest", {"/bin/true"}, "", {}, {}};
     for (const StoredTest &s : store_->upsertTests({t}, {}))
       if (s.test.id == name) tests_[name] = s.id;
     return tests_[name];

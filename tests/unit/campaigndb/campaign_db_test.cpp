@@ -48,7 +48,7 @@ void makeCampaign(const std::string &path) {
   {
     CampaignStore s(path, OpenMode::Create);
     s.bindTarget("/build");
-    auto tests = s.upsertTests({{"A.x", "/bin/true", "gtest", {"/bin/true"}, "", {}}}, {});
+    auto tests = s.upsertTests({{"A.x", "/bin/true", "gtest", {"/bin/true"}, "", {}, {}}}, {});
     ExperimentPlan p;
     p.kind = ExperimentKind::Profile;
     p.testId = tests[0].id;

@@ -28,7 +28,7 @@ struct TempDb {
 };
 
 TestCase test(const std::string &id) {
-  return {id, "/bin/true", "gtest", {"/bin/true", "--gtest_filter=" + id}, "", {}};
+  return {id, "/bin/true", "gtest", {"/bin/true", "--gtest_filter=" + id}, "", {}, {}};
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ struct Fixture : ::testing::Test {
     path = dir + "/c.db";
     store = std::make_unique<CampaignStore>(path, OpenMode::Create);
     std::vector<TestCase> tcs;
-    for (int i = 0; i < 4; ++i) tcs.push_back({"T." + std::to_string(i), "/bin/true", "gtest", {"/bin/true"}, "", {}});
+    for (int i = 0; i < 4; ++i) tcs.push_back({"T." + std::to_string(i), "/bin/true", "gtest", {"/bin/true"}, "", {}, {}});
     tests = store->upsertTests(tcs, {});
     // Signatures of loop A per test: test 0 {1,2}, test 1 {1,2,3,4,5}, test 2 {6}, test 3 {1}.
     std::vector<std::vector<uint64_t>> sigs = {{1, 2}, {1, 2, 3, 4, 5}, {6}, {1}};

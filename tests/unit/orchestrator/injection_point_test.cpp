@@ -26,7 +26,7 @@ struct InjectionPointTest : ::testing::Test {
     dir = mkdtemp(t);
     store = std::make_unique<CampaignStore>(dir + "/c.db", OpenMode::Create);
     auto tests = store->upsertTests(
-        {{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}}, {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}}},
+        {{"T.a", "/bin/true", "gtest", {"/bin/true"}, "", {}, {}}, {"T.b", "/bin/true", "gtest", {"/bin/true"}, "", {}, {}}},
         {});
     test = tests[0].id;
     otherTest = tests[1].id;

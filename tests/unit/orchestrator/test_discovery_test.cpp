@@ -105,6 +105,65 @@ TEST(TestList, ReadsJsonAndTabSeparatedLists) {
   unlink(path);
 }
 
+TEST(TestList, PerTestEnvironmentAndEnvWrappers) {
+  char path[] = "/tmp/csnake-list-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << R"([{"id":"obj","argv":["/bin/true"],"env":{"CK_RUN_CASE":"Core","MODE":"a=b"}},
+                             {"id":"list","argv":["/bin/true"],"env":["X=1"]},
+                             {"id":"wrapped","argv":["/usr/bin/env","CK_RUN_SUITE=S","CK_RUN_CASE=C","/bin/echo","hi"]}])";
+  std::vector<TestCase> t = parseTestList(path);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].env, (std::vector<std::string>{"CK_RUN_CASE=Core", "MODE=a=b"}));
+  EXPECT_EQ(t[1].env, std::vector<std::string>{"X=1"});
+  // `env K=V PROGRAM`: the program is the test binary (its sites are csnake's to read).
+  EXPECT_EQ(t[2].binary, "/bin/echo");
+  EXPECT_EQ(t[2].argv, (std::vector<std::string>{"/bin/echo", "hi"}));
+  EXPECT_EQ(t[2].env, (std::vector<std::string>{"CK_RUN_SUITE=S", "CK_RUN_CASE=C"}));
+  std::ofstream(path) << R"([{"id":"bad","argv":["/bin/true"],"env":["no-assignment"]}])";
+  try {
+    parseTestList(path);
+    FAIL() << "accepted an env entry that is no assignment";
+  } catch (const DiscoveryError &e) {
+    EXPECT_NE(std::string(e.what()).find("'no-assignment' is not a KEY=VALUE"), std::string::npos) << e.what();
+  }
+  unlink(path);
+}
+
+TEST(CtestJson, EnvironmentPropertyAndEnvWrappers) {
+  const std::string json = R"({"tests":[
+    {"name":"a","command":["/b/a_test"],"properties":[{"name":"ENVIRONMENT","value":["CK_FORK=no","P=x=y"]}]},
+    {"name":"b","command":["/usr/bin/env","CK_RUN_CASE=Core","/b/b_test","-v"]},
+    {"name":"c","command":["/usr/bin/env","-i","/b/c_test"]}]})";
+  std::vector<TestCase> t = parseCtestJson(json, DiscoveryOptions{}, false);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].env, (std::vector<std::string>{"CK_FORK=no", "P=x=y"}));
+  EXPECT_EQ(t[1].binary, "/b/b_test");
+  EXPECT_EQ(t[1].argv, (std::vector<std::string>{"/b/b_test", "-v"}));
+  EXPECT_EQ(t[1].env, std::vector<std::string>{"CK_RUN_CASE=Core"});
+  EXPECT_EQ(t[2].binary, "/usr/bin/env") << "env with options runs as written";
+}
+
+TEST(CheckOutput, SuitesAndCasesOfAVerboseRun) {
+  // libcheck prints the suite headers as suites start (the tests' own output in between)
+  // and every result at the end.
+  const std::string out =
+      "Running suite(s): Arith\n"
+      "RAN Arith/Sums\n"
+      " Text\n"
+      "RAN Text: strings\n"
+      "75%: Checks: 4, Failures: 1, Errors: 0\n"
+      "/src/check_x.c:17:P:Sums:test_sum_small:0: Passed\n"
+      "/src/check_x.c:23:F:Sums:test_sum_zero:0: Assertion 'sum_to(0) == 1' failed: a: 0\n"
+      "/src/check_x.c:32:E:Environment:test_env:0: (after this point) Received signal 11 (Segmentation fault)\n"
+      "/src/check_x.c:38:P:Strings:test_strings:0: Passed\n";
+  CheckListing l = parseCheckVerboseOutput(out);
+  EXPECT_EQ(l.suites, (std::vector<std::string>{"Arith", "Text"}));
+  EXPECT_EQ(l.cases, (std::vector<std::string>{"Sums", "Environment", "Strings"}));
+  EXPECT_TRUE(parseCheckVerboseOutput("Running suite(s):100%: Checks: 0, Failures: 0, Errors: 0\n").cases.empty());
+}
+
 TEST(Discovery, MissingBuildDirectoryIsAOneLineError) {
   try {
     discoverTests("/nonexistent/build", "", DiscoveryOptions{});
