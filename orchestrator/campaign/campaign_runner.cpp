@@ -288,7 +288,10 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
   popts.workers = opts_.jobs > 0 ? static_cast<size_t>(opts_.jobs) : std::max(1u, std::thread::hardware_concurrency());
   LocalProcessPool pool(popts);
   std::map<int64_t, PlannedRun> inFlight;
-  size_t next = 0;
+  size_t next = 0;  // every run before it has started
+  std::vector<bool> started(queue.size(), false);
+  std::set<std::string> busyPlaces;            // test + working directory of runs in flight
+  std::map<int64_t, std::string> placeOf;      // run id -> its entry in busyPlaces ("" = none)
   PhaseEnd end = PhaseEnd::Finished;
   if (replay_) {
     for (const PlannedRun &r : queue) {
@@ -321,10 +324,23 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
       inFlight.clear();
       break;
     }
-    while (next < queue.size() && pool.inFlight() < pool.capacity()) {
-      const PlannedRun &r = queue[next++];
+    // Never two runs of one test at once in one working directory (a test with a fixed
+    // WORKING_DIRECTORY writes its files there: two copies clash and make it flaky);
+    // a run that would is passed over until the other ends. Runs without a working
+    // directory of their own run in their private run directory.
+    for (size_t i = next; i < queue.size() && pool.inFlight() < pool.capacity(); ++i) {
+      if (started[i]) continue;
+      const PlannedRun &r = queue[i];
       auto t = tests.find(r.testId);
-      if (t == tests.end()) continue;  // a test outside this invocation's filter
+      if (t == tests.end()) {  // a test outside this invocation's filter
+        started[i] = true;
+        continue;
+      }
+      std::string place = t->second.test.cwd.empty() ? "" : t->second.test.id + "\n" + t->second.test.cwd;
+      if (!place.empty() && busyPlaces.count(place)) continue;
+      started[i] = true;
+      if (!place.empty()) busyPlaces.insert(place);
+      placeOf[r.runId] = place;
       RunSpec spec;
       spec.runId = r.runId;
       spec.argv = t->second.test.argv;
@@ -338,6 +354,7 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
       std::string handle = pool.submit(spec);
       if (!handle.empty()) store_->setExecutorHandle(r.runId, handle);
     }
+    while (next < queue.size() && started[next]) ++next;
     std::optional<RunResult> res = pool.waitNext(std::chrono::milliseconds(100));
     if (!res) {
       progress_.update(finished, failed, timedOut, notFired);
@@ -345,6 +362,8 @@ Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int
     }
     PlannedRun r = inFlight[res->runId];
     inFlight.erase(res->runId);
+    busyPlaces.erase(placeOf[res->runId]);
+    placeOf.erase(res->runId);
     ingest(*store_, r, *res);
     RunState state = store_->runState(r.runId);
     failed += state == RunState::Failed;

@@ -124,6 +124,26 @@ TEST(CampaignBadInput, DatabaseOfAnotherTargetOrNewerSchema) {
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs"), before) << "a refused database was modified";
 }
 
+// Two copies of a test that keeps state files in its fixed working directory must never
+// run at once: with 2 jobs the profile repeats of one test would otherwise overlap there
+// and fail (the test exits 1 when it finds another copy's lock file).
+TEST(CampaignWorkingDirectory, OneTestNeverRunsTwiceAtOnceInItsDirectory) {
+  e2e::TempDir t;
+  std::string wd = t.path + "/wd";
+  std::filesystem::create_directories(wd);
+  nlohmann::json list = nlohmann::json::array();
+  list.push_back({{"id", "stateful"}, {"argv", {MISBEHAVING_BIN, "exclusive"}}, {"cwd", wd}});
+  e2e::writeFile(t.path + "/tests.json", list.dump());
+  std::string db = t.path + "/c.db";
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", t.path + "/tests.json", "--db", db, "--budget", "0",
+                  "--jobs", "2", "--profile-repeats", "4"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE state = 'done'").at(0), "4");
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE outcome != 'exit 0'").at(0), "0")
+      << "two copies of one test ran at once in its working directory";
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM tests WHERE broken = 1 OR flaky = 1").at(0), "0");
+}
+
 TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db";

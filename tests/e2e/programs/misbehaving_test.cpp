@@ -9,6 +9,9 @@
 //   flaky     exits 0 or 1 depending on the pid (differs across repeats)
 //   guarded   throws from a guarded helper when forced (an injectable THROW), exits 0
 //   slow      works in 20 steps of 15 ms (about 0.3 s), exits 0
+//   exclusive holds state.lock in its working directory for 0.3 s, as tests that keep
+//             state files there do; exits 1 when another copy holds it
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +64,18 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (mode == "flaky") return getpid() % 2;
+  if (mode == "exclusive") {
+    int fd = open("state.lock", O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd < 0) {
+      std::fprintf(stderr, "state.lock exists: another copy of this test runs in this directory\n");
+      return 1;
+    }
+    close(fd);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, nullptr);
+    unlink("state.lock");
+    return 0;
+  }
   if (mode == "slow") {
     for (int step = 0; step < 20; ++step) {
       timespec ts{0, 15 * 1000 * 1000};
