@@ -23,6 +23,7 @@ struct AllocationOptions {
   double phase1Share = 0.5, phase2Share = 0.25;  // 3PA: budget shares; phase 3 gets the rest
   double clusterDistance = 0.5;                  // 3PA: average-linkage cut (cosine distance)
   std::set<uint64_t> faultFilter;                // only faults at these sites (empty = every site)
+  std::set<uint64_t> excludedSites;              // never faults (sites in test code, catalog/test_code.h)
 };
 
 struct AllocationContext {

@@ -66,6 +66,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
     const FaultSite *site = ctx.sites.find(fault.first);
     if (!site || !site->injectable() || site->kind == SiteKind::Loop) continue;
     if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(fault.first)) continue;
+    if (ctx.options.excludedSites.count(fault.first)) continue;
     auto sigs = ctx.profile.loopSignatures.find(fault.second);
     FaultCandidate c{fault, false, site,
                      greedyCover(reaching, sigs == ctx.profile.loopSignatures.end() ? nullptr : &sigs->second,
@@ -76,6 +77,7 @@ std::vector<FaultCandidate> faultCandidates(const AllocationContext &ctx) {
     const FaultSite *site = ctx.sites.find(loop);
     if (!site || !site->delayCandidate()) continue;
     if (!ctx.options.faultFilter.empty() && !ctx.options.faultFilter.count(loop)) continue;
+    if (ctx.options.excludedSites.count(loop)) continue;
     auto sigs = ctx.profile.loopSignatures.find(loop);
     FaultCandidate c{{loop, loop},
                      true,

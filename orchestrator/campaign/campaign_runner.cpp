@@ -1,5 +1,7 @@
 #include "campaign/campaign_runner.h"
 
+#include "catalog/test_code.h"
+
 #include <csnake/abi.h>
 #include <csnake/trace_reader.h>
 #include <unistd.h>
@@ -237,6 +239,13 @@ int Campaign::run() {
   aopts.phase1Share = opts_.phase1Share;
   aopts.phase2Share = opts_.phase2Share;
   aopts.faultFilter = opts_.faultFilter;
+  if (!opts_.injectTestCode) {
+    for (const FaultSite &s : catalog_.sites())
+      if (isTestSourcePath(s.file) && !opts_.faultFilter.count(s.id)) aopts.excludedSites.insert(s.id);
+    if (!aopts.excludedSites.empty())
+      progress_.log(std::to_string(aopts.excludedSites.size()) + " of " + std::to_string(catalog_.sites().size()) +
+                    " sites are in test code and not injected (--inject-test-code injects them too)");
+  }
   AllocationContext ctx{*store_, catalog_, profile, aopts};
   // Runs planned before a kill run first; then analysis (policies may use the effects
   // found so far), then the allocator's next batch, until the budget is spent or the

@@ -49,6 +49,9 @@ struct CampaignOptions {
   // of running the test (bench/allocation compares policies on one exhaustive campaign).
   std::string replayFrom;
   std::set<uint64_t> faultFilter;  // --faults: only these sites are injected (empty = all)
+  // --inject-test-code: sites in the target's test code are injected too (by default they
+  // are not, unless named by --faults; catalog/test_code.h).
+  bool injectTestCode = false;
   // Analysis between allocation rounds (fault causality analysis fills `effects`, which
   // allocators such as 3PA read). Set by the command line, which links the analyzer.
   std::function<void(CampaignDb &)> analyze;

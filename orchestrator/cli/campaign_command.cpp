@@ -106,6 +106,9 @@ Command addCampaignCommand(CLI::App &root) {
   app->add_option("--tests", o.testFilter, "GoogleTest-style filter on test ids, e.g. 'Dfs*:-*Slow*'")
       ->type_name("FILTER");
   addSiteIds(*app, "--faults", o.faultFilter, "only inject these fault sites (comma-separated site ids, 0x...)");
+  app->add_flag("--inject-test-code", o.injectTestCode,
+                "inject sites in the target's test code too (tests/ directories, *_test.* files, ...; by default "
+                "they are traced, not injected)");
   app->add_option("--label", o.label, "only CTest tests with this label")->type_name("LABEL");
   addSeconds(*app, "--timeout", o.runTimeoutSeconds, Interval{0, 7 * 24 * kHour, true, false},
              "per-run timeout (default 60 s)");

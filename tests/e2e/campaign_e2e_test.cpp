@@ -52,7 +52,7 @@ TEST(CampaignBadInput, MissingBuildDirectory) {
 TEST(CampaignBadInput, NoInstrumentedBinary) {
   e2e::TempDir t;
   std::string list = testsFile(t.path, {{"plain", {"/bin/true"}}});
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", t.path + "/c.db"});
+  Result r = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", t.path + "/c.db"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("/bin/true: not built with csnake"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("no usable test binary: 1 test binary found, none has a csnake_sites section; 1 is not "
@@ -73,7 +73,7 @@ TEST(CampaignBadInput, MisbehavingTestsGetRecordedStatesAndTheCampaignGoesOn) {
                                         {"missing", {"/nonexistent/test_binary"}},
                                         {"plain", {"/bin/true"}}});
   std::string db = t.path + "/c.db";
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats", "1",
+  Result r = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", db, "--repeats", "1", "--profile-repeats", "1",
                   "--budget", "0", "--timeout", "2", "--jobs", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("/nonexistent/test_binary: cannot open"), std::string::npos) << r.err;
@@ -144,11 +144,25 @@ TEST(CampaignWorkingDirectory, OneTestNeverRunsTwiceAtOnceInItsDirectory) {
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM tests WHERE broken = 1 OR flaky = 1").at(0), "0");
 }
 
+// Sites in test code (here: the whole program lives in tests/e2e/programs/*_test.cpp) are
+// traced but not injected by default; --inject-test-code injects them (the other tests).
+TEST(CampaignInjection, TestCodeIsNotInjectedByDefault) {
+  e2e::TempDir t;
+  std::string db = t.path + "/c.db";
+  std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
+  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "1", "--budget", "6"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("are in test code and not injected (--inject-test-code injects them too)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'").at(0), "0");
+  EXPECT_NE(query(db, "SELECT COUNT(*) FROM run_events").at(0), "0") << "test code is still traced";
+}
+
 TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db";
   std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2", "--budget", "40",
+  Result r = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", db, "--repeats", "2", "--budget", "40",
                   "--jobs", "2", "--seed", "7", "--delays", "1,5"});
   ASSERT_EQ(r.status, 0) << r.err;
   // The THROW guard in validate() was reached in the profile and injected on its test.
@@ -213,7 +227,7 @@ TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db";
   std::string list = testsFile(t.path, {{"guarded", {MISBEHAVING_BIN, "guarded"}}});
-  Result r = run({CSNAKE_BIN,          "campaign", "--tests-file", list,   "--db",   db,  "--repeats", "1",
+  Result r = run({CSNAKE_BIN,          "campaign", "--inject-test-code", "--tests-file", list,   "--db",   db,  "--repeats", "1",
                   "--profile-repeats", "2",        "--budget",     "40",   "--jobs", "2", "--seed",    "7",
                   "--delays",          "1",        "--inject-at",  "first"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -229,7 +243,7 @@ TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
             std::vector<std::string>{"0"});
   // --injection-points 1: the --inject-at point only.
   std::string single = t.path + "/single.db";
-  r = run({CSNAKE_BIN,          "campaign", "--tests-file", list,     "--db",   single, "--repeats",
+  r = run({CSNAKE_BIN,          "campaign", "--inject-test-code", "--tests-file", list,     "--db",   single, "--repeats",
            "1",                 "--profile-repeats",       "2",      "--budget", "40",   "--jobs",
            "2",                 "--seed",   "7",            "--delays", "1",      "--inject-at",
            "first",             "--injection-points",      "1"});
@@ -239,7 +253,7 @@ TEST(CampaignInjection, InjectAtFirstSkipsNothing) {
   EXPECT_NE(query(single, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"),
             std::vector<std::string>{"0"});
   EXPECT_NE(query(db, "SELECT COUNT(*) FROM experiments WHERE kind = 'injection'"), std::vector<std::string>{"0"});
-  Result bad = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--inject-at", "last"});
+  Result bad = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", db, "--inject-at", "last"});
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("--inject-at is first or middle"), std::string::npos) << bad.err;
 }
@@ -264,7 +278,7 @@ TEST(CampaignResume, KillNineMidRunThenResumeLosesAndRepeatsNothing) {
   tests.push_back({"guarded", {MISBEHAVING_BIN, "guarded"}});
   std::string list = testsFile(t.path, tests);
   auto command = [&](const std::string &db) {
-    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db",   db,  "--repeats", "2",
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db",   db,  "--repeats", "2",
                                     "--budget", "8",        "--jobs",       "2",  "--seed", "3", "--delays",  "1,2"};
   };
 
@@ -405,7 +419,7 @@ TEST(CampaignReplay, ReplayingACampaignReproducesItsRunsAndAnalysis) {
                                         {"slow", {MISBEHAVING_BIN, "slow", t.path}},
                                         {"ok", {MISBEHAVING_BIN, "ok"}}});
   auto command = [&](const std::string &db) {
-    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--tests-file", list, "--db",   db,   "--repeats", "2",
+    return std::vector<std::string>{CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db",   db,   "--repeats", "2",
                                     "--budget", "12",       "--jobs",       "2",  "--seed", "11", "--delays",  "1,3"};
   };
   std::string source = t.path + "/source.db", replay = t.path + "/replay.db";

@@ -68,7 +68,7 @@ std::string prefix(const std::string &command) {
 TEST(DatabaseFile, ReadOnlyCommandsWorkOnAReadOnlyCopyAndNeverWriteIt) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db", list = testsFile(t.path);
-  Result r = run({CSNAKE_BIN, "campaign", "--tests-file", list, "--db", db, "--repeats", "2", "--profile-repeats", "2",
+  Result r = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", db, "--repeats", "2", "--profile-repeats", "2",
                   "--budget", "8", "--jobs", "2", "--seed", "7", "--delays", "1"});
   ASSERT_EQ(r.status, 0) << r.err;
   // A copy in rollback-journal mode, read-only: a reader that switched it to WAL, migrated

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "catalog/test_code.h"
 #include "discovery/test_discovery.h"
 
 using namespace csnake;
@@ -181,4 +182,14 @@ TEST(Filter, GoogleTestStylePositiveAndNegativePatterns) {
   EXPECT_FALSE(matchesGtestFilter("Dfs.SlowWrite", "Dfs.*-*Slow*"));
   EXPECT_TRUE(matchesGtestFilter("Dfs.Write", "-*Slow*"));
   EXPECT_TRUE(matchesGtestFilter("Modes/R.T/1", "*/R.T/?"));
+}
+
+TEST(TestCode, PathConventionsOfTestSources) {
+  for (const char *f : {"tests/e2e/programs/misbehaving_test.cpp", "galera/tests/certification_check.cpp",
+                        "src/net/socket_test.cc", "src/net/socket_unittest.cc", "lib/test_util.c", "Foo/BarTest.java",
+                        "/usr/include/gtest/gtest.h", "proj/Testing/harness.cpp", "a/b/FrameTests.cpp"})
+    EXPECT_TRUE(isTestSourcePath(f)) << f;
+  for (const char *f : {"targets/minidfs/src/rpc/rpc_server.cpp", "src/latest.cc", "src/contest/entry.cpp",
+                        "src/attestation.cpp", "src/checkpoint.cc", "", "src/testament.cpp"})
+    EXPECT_FALSE(isTestSourcePath(f)) << f;
 }
