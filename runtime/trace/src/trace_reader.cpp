@@ -3,6 +3,7 @@
 #include <csnake/trace_reader.h>
 
 #include <dirent.h>
+#include <zlib.h>
 #include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
@@ -126,7 +127,40 @@ TraceFile TraceFile::decode(const std::string &name, const void *data, size_t si
   return f;
 }
 
+namespace {
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A trace the campaign kept gzipped (*.cstrace.gz): inflated whole, then decoded.
+std::string readGzipped(const std::string &path) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (!gz) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    int n = gzread(gz, buf, sizeof buf);
+    if (n < 0) {
+      int code = 0;
+      std::string why = gzerror(gz, &code);
+      gzclose(gz);
+      fail(path, "corrupt gzip data (" + why + ")");
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  gzclose(gz);
+  return data;
+}
+
+}  // namespace
+
 TraceFile TraceFile::read(const std::string &path) {
+  if (endsWith(path, std::string(kFileSuffix) + ".gz")) {
+    std::string data = readGzipped(path);
+    return decode(path, data.data(), data.size());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -141,8 +175,7 @@ std::vector<std::string> TraceDirectory::list(const std::string &dir) {
   std::string suffix = kFileSuffix;
   while (struct dirent *e = readdir(d)) {
     std::string n = e->d_name;
-    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0 && n[0] != '.')
-      names.push_back(n);
+    if ((endsWith(n, suffix) || endsWith(n, suffix + ".gz")) && n[0] != '.') names.push_back(n);
   }
   closedir(d);
   std::sort(names.begin(), names.end());
@@ -153,7 +186,7 @@ TraceDirectory TraceDirectory::read(const std::string &dir) {
   TraceDirectory td;
   td.dir = dir;
   auto names = list(dir);
-  if (names.empty()) fail(dir, "no *.cstrace files (did the target run with the csnake runtime?)");
+  if (names.empty()) fail(dir, "no *.cstrace or *.cstrace.gz files (did the target run with the csnake runtime?)");
   std::string base = dir;
   while (base.size() > 1 && base.back() == '/') base.pop_back();
   for (const auto &n : names) td.files.push_back(TraceFile::read(base + "/" + n));

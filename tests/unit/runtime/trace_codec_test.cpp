@@ -3,6 +3,7 @@
 #include "rt_test_util.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <iterator>
@@ -119,7 +120,7 @@ TEST(TraceCodec, DirectoryErrors) {
     csnake::TraceDirectory::read(d.path());
     FAIL() << "empty directory accepted";
   } catch (const TraceError &e) {
-    EXPECT_NE(std::string(e.what()).find("no *.cstrace files"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("no *.cstrace or *.cstrace.gz files"), std::string::npos);
   }
   std::ofstream(d.file("a.cstrace")) << "";
   try {
@@ -129,4 +130,30 @@ TEST(TraceCodec, DirectoryErrors) {
     EXPECT_EQ(std::string(e.what()), d.file("a.cstrace") + ": empty file");
   }
   EXPECT_THROW(csnake::TraceDirectory::read(d.file("missing")), TraceError);
+}
+
+// A campaign keeps its traces gzipped (--keep-traces compressed): the reader takes
+// *.cstrace.gz as it takes *.cstrace, and names a corrupt one.
+TEST(TraceCodec, ReadsGzippedTraces) {
+  std::string bytes = sampleTrace();
+  TempDir d;
+  gzFile gz = gzopen(d.file("p1.cstrace.gz").c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  csnake::TraceDirectory td = csnake::TraceDirectory::read(d.path());
+  ASSERT_EQ(td.files.size(), 1u);
+  TraceFile plain = TraceFile::decode("t", bytes.data(), bytes.size());
+  EXPECT_EQ(td.files[0].events.size(), plain.events.size());
+  EXPECT_EQ(td.files[0].loops.size(), plain.loops.size());
+  EXPECT_EQ(td.files[0].paths.size(), plain.paths.size());
+  // Truncated gzip data: an error naming the file, not a crash.
+  std::string gzBytes = readAll(d.file("p1.cstrace.gz"));
+  std::ofstream(d.file("p1.cstrace.gz"), std::ios::binary) << gzBytes.substr(0, gzBytes.size() / 2);
+  try {
+    csnake::TraceDirectory::read(d.path());
+    FAIL() << "a truncated gzipped trace was accepted";
+  } catch (const TraceError &e) {
+    EXPECT_EQ(std::string(e.what()).rfind(d.file("p1.cstrace.gz") + ": ", 0), 0u) << e.what();
+  }
 }
