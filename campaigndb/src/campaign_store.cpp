@@ -281,15 +281,18 @@ void CampaignStore::finishRun(int64_t runId, RunState state, const RunOutcome &o
       sum.reached += e.reached;
       sum.occurred += e.occurred;
       sum.injected += e.injected;
+      // Already summed over call sites per process (trace_summary.h): the same for each.
+      sum.reachedInOneProcess = std::max(sum.reachedInOneProcess, e.reachedInOneProcess);
     }
     SummaryKeys eventKeys(db, "event_keys", {"site", "context", "node"});
     Statement ev = db.prepare(
-        "INSERT INTO run_event_counts(run_id, event, reached, occurred, injected) VALUES (?,?,?,?,?)");
+        "INSERT INTO run_event_counts(run_id, event, reached, occurred, injected, reached_in_one_process) "
+        "VALUES (?,?,?,?,?,?)");
     for (const auto &[key, e] : events) {
       const auto &[site, context, node] = key;
       int64_t id = eventKeys.id({formatSiteId(site), formatSiteId(context), node});
       ev.bind(1, runId).bind(2, id).bind(3, int64_t(e.reached)).bind(4, int64_t(e.occurred));
-      ev.bind(5, int64_t(e.injected)).run();
+      ev.bind(5, int64_t(e.injected)).bind(6, e.reachedInOneProcess).run();
     }
     SummaryKeys loopKeys(db, "loop_keys", {"loop", "callsig", "parent_loop"});
     Statement lp = db.prepare(

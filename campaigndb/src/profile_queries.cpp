@@ -43,7 +43,8 @@ std::vector<int64_t> profileOpportunitiesPerRun(CampaignDb &db, int64_t testId, 
                                                 bool delayFault) {
   std::string perRun =
       delayFault ? "(SELECT SUM(l.invocations) FROM run_loops l WHERE l.run_id = r.id AND l.loop = ?1)"
-                 : "(SELECT MAX(n) FROM (SELECT SUM(ev.reached) AS n FROM run_events ev WHERE ev.run_id = r.id AND "
+                 : "(SELECT MAX(n) FROM (SELECT SUM(CASE WHEN ev.reached_in_one_process >= 0 THEN "
+                   "ev.reached_in_one_process ELSE ev.reached END) AS n FROM run_events ev WHERE ev.run_id = r.id AND "
                    "ev.site = ?1 AND (?2 = '' OR ev.context = ?2) GROUP BY ev.node))";
   Statement q = db.sql().prepare("SELECT COALESCE(" + perRun +
                                  ", 0) FROM runs r JOIN experiments e ON e.id = r.experiment_id "

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "csnake/common/site_id.h"
+#include "schema.h"
 #include "sqlite.h"
 
 namespace csnake {
@@ -16,13 +17,16 @@ TraceSummary readSummary(Database &db, int64_t runId, bool hasPlan, Statement &r
   s.hasPlan = hasPlan;
   s.fireCount = static_cast<uint64_t>(receipt.getInt(2));
   s.processes = static_cast<size_t>(receipt.getInt(3));
-  Statement ev =
-      db.prepare("SELECT site, context, node, reached, occurred, injected FROM run_events WHERE run_id = ?");
+  // A source database older than schema 6 has no per-process reaches: -1 (unknown).
+  bool perProcess = schemaVersion(db) >= 6;
+  Statement ev = db.prepare(std::string("SELECT site, context, node, reached, occurred, injected, ") +
+                            (perProcess ? "reached_in_one_process" : "-1") + " FROM run_events WHERE run_id = ?");
   ev.bind(1, runId);
   // Events are stored summed over call sites (schema 5): read back under call site 0.
   while (ev.step())
     s.events[{ev.getSiteId(0), ev.getSiteId(1), 0, ev.getText(2)}] = {
-        static_cast<uint64_t>(ev.getInt(3)), static_cast<uint64_t>(ev.getInt(4)), static_cast<uint64_t>(ev.getInt(5))};
+        static_cast<uint64_t>(ev.getInt(3)), static_cast<uint64_t>(ev.getInt(4)), static_cast<uint64_t>(ev.getInt(5)),
+        ev.getInt(6)};
   Statement lp = db.prepare(
       "SELECT loop, callsig, parent_loop, invocations, iterations, histogram FROM run_loops WHERE run_id = ?");
   lp.bind(1, runId);

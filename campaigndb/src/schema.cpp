@@ -353,6 +353,13 @@ INSERT INTO cycles_v6(id, canonical, length, delays, edges, verdict, evidence, t
   FROM cycles;
 DROP TABLE cycles;
 ALTER TABLE cycles_v6 RENAME TO cycles;
+-- The most reaches of an event in one process of the run (the runtime counts a plan's skip
+-- per process); -1 for runs stored before (unknown: `reached` is used).
+ALTER TABLE run_event_counts ADD COLUMN reached_in_one_process INTEGER NOT NULL DEFAULT -1;
+DROP VIEW run_events;
+CREATE VIEW run_events AS
+  SELECT c.run_id, k.site, k.context, k.node, c.reached, c.occurred, c.injected, c.reached_in_one_process
+  FROM run_event_counts c JOIN event_keys k ON k.id = c.event;
 -- The environment a test runs with (KEY=VALUE list): a list file's "env", CTest's
 -- ENVIRONMENT property, a check case's CK_RUN_SUITE/CK_RUN_CASE.
 ALTER TABLE tests ADD COLUMN env_json TEXT NOT NULL DEFAULT '[]';

@@ -6,17 +6,19 @@
 //   first:  skip = 0.
 //   middle: skip = floor(m / 2), m = the minimum over the test's usable (state 'done')
 //           profile runs of
-//           - error faults (THROW / ERROR_RETURN / LIBCALL): the largest per-node `reached`
-//             count of (fault, context) in run_events, summed over call-site signatures
-//             (context 0 = every context);
+//           - error faults (THROW / ERROR_RETURN / LIBCALL): the most reaches of (fault,
+//             context) in one process of the run (run_events.reached_in_one_process,
+//             schema 6: the runtime counts the skip per process, and a test that forks a
+//             child per case spreads its reaches over many), summed over call-site
+//             signatures (context 0 = every context), the largest over nodes;
 //           - delay faults (delay_ms > 0, a LOOP): the run's `invocations` of the loop in
 //             run_loops, summed over call-site signatures (run_loops has no node) —
 //             reported, but a delay fault (mode always) keeps skip 0: long-lived loops
 //             are entered once per thread at start-up, so skipping invocations would
 //             exempt threads, not start later.
 //           No profile run: skip 0. A run that never reached the fault counts as 0.
-// The runtime counts opportunities per process and per-node counts approximate that; a
-// skip beyond a run's reaches leaves the fault unfired (state not_fired).
+// A skip beyond a run's reaches leaves the fault unfired (state not_fired); runs stored
+// before schema 6 have no per-process count and use the run's reaches per node.
 //
 // Applied centrally by the campaign to every allocator's plans before they are stored,
 // so allocators stay unaware of it; the skip is part of the experiment's identity.

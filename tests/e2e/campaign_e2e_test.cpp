@@ -158,6 +158,35 @@ TEST(CampaignInjection, TestCodeIsNotInjectedByDefault) {
   EXPECT_NE(query(db, "SELECT COUNT(*) FROM run_events").at(0), "0") << "test code is still traced";
 }
 
+// A test that forks a child per case reaches a site in many processes, while the runtime
+// counts a plan's skip per process: the middle point must come from the most reaches of
+// one process (3 here), not the run's sum (12), or the fault never fires.
+TEST(CampaignInjection, MiddlePointOfAForkPerCaseTestFires) {
+  e2e::TempDir t;
+  std::string db = t.path + "/c.db";
+  std::string list = testsFile(t.path, {{"forkcases", {MISBEHAVING_BIN, "forkcases"}}});
+  Result sites = run({CSNAKE_BIN, "sites", MISBEHAVING_BIN, "--json"});
+  ASSERT_EQ(sites.status, 0) << sites.err;
+  std::string throwSite;
+  nlohmann::json sj = nlohmann::json::parse(sites.out);
+  for (const auto &x : sj.is_object() ? sj["sites"] : sj)
+    if (x.value("kind", "") == "THROW" && x.value("injectable", false) &&
+        x.value("function", "").find("validate") != std::string::npos)
+      throwSite = x.value("id", "");
+  ASSERT_FALSE(throwSite.empty()) << sites.out;
+  Result r = run({CSNAKE_BIN, "campaign", "--inject-test-code", "--tests-file", list, "--db", db, "--repeats", "2",
+                  "--budget", "2", "--faults", throwSite, "--seed", "3"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> guard = query(db,
+                                         "SELECT e.id, e.skip FROM experiments e JOIN sites s ON s.id = e.fault WHERE "
+                                         "e.kind = 'injection' AND s.kind = 'THROW' AND s.function LIKE '%validate%'");
+  ASSERT_EQ(guard.size(), 1u) << r.err;
+  std::string exp = guard[0].substr(0, guard[0].find('|'));
+  EXPECT_EQ(guard[0], exp + "|1") << "skip = half of one process's 3 reaches";
+  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM runs WHERE experiment_id = " + exp + " AND state = 'done'").at(0), "2")
+      << "the fault did not fire in every run";
+}
+
 TEST(CampaignInjection, GuardedThrowFiresOnceAndIsRecorded) {
   e2e::TempDir t;
   std::string db = t.path + "/c.db";

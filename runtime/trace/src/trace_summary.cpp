@@ -3,7 +3,9 @@
 #include <csnake/trace_merge.h>
 #include <csnake/trace_reader.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 namespace csnake {
 
@@ -26,11 +28,20 @@ TraceSummary summarizeTraceDir(const std::string &dir) {
   s.armed = m.receipt.armed != 0;
   s.fired = m.receipt.fired != 0;
   s.fireCount = m.receipt.fire_count;
+  // Per process: reaches of (site, context, node) summed over call sites; the largest.
+  std::map<std::tuple<uint64_t, uint64_t, std::string>, uint64_t> inOneProcess;
+  for (const TraceFile &f : td.files) {
+    std::map<std::tuple<uint64_t, uint64_t, std::string>, uint64_t> mine;
+    for (const trace::EventRecord &e : f.events) mine[{e.site, e.context, f.nodeName(e.node)}] += e.reach;
+    for (const auto &[k, n] : mine) inOneProcess[k] = std::max(inOneProcess[k], n);
+  }
   for (const auto &[key, e] : m.events) {
     EventSummary &out = s.events[key];
     out.reached = e.reach;
     out.occurred = e.occur;
     out.injected = e.injected;
+    out.reachedInOneProcess =
+        static_cast<int64_t>(inOneProcess[{std::get<0>(key), std::get<1>(key), std::get<3>(key)}]);
   }
   for (const auto &[key, l] : m.loops) {
     LoopSummary &out = s.loops[{std::get<0>(key), std::get<1>(key)}];

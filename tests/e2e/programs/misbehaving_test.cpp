@@ -9,10 +9,13 @@
 //   flaky     exits 0 or 1 depending on the pid (differs across repeats)
 //   guarded   throws from a guarded helper when forced (an injectable THROW), exits 0
 //   slow      works in 20 steps of 15 ms (about 0.3 s), exits 0
+//   forkcases runs 4 "cases" in forked children, one after another, each reaching the
+//             guarded validate() 3 times (a test framework that forks per case), exits 0
 //   exclusive holds state.lock in its working directory for 0.3 s, as tests that keep
 //             state files there do; exits 1 when another copy holds it
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,6 +97,26 @@ int main(int argc, char **argv) {
       }
     }
     std::printf("handled=%d\n", handled);
+    return 0;
+  }
+  if (mode == "forkcases") {
+    for (int c = 0; c < 4; ++c) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        int handled = 0;
+        for (int i = 0; i < 3; ++i) {
+          try {
+            validate(i);
+          } catch (const std::invalid_argument &) {
+            ++handled;
+          }
+        }
+        std::printf("case %d handled=%d\n", c, handled);
+        std::exit(0);  // as a test framework's child ends: the runtime writes its trace
+      }
+      int st = 0;
+      waitpid(pid, &st, 0);
+    }
     return 0;
   }
   std::fprintf(stderr, "misbehaving_test: unknown mode %s\n", mode.c_str());

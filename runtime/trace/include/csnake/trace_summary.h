@@ -13,6 +13,11 @@ namespace csnake {
 
 struct EventSummary {
   uint64_t reached = 0, occurred = 0, injected = 0;
+  // The most reaches of (site, context, node) in one process, summed over call sites: the
+  // runtime counts a plan's skip per process, so a skip beyond it never fires (a test
+  // that forks a child per case has many processes whose reaches `reached` sums).
+  // -1: unknown (a summary replayed from an older database).
+  int64_t reachedInOneProcess = -1;
 };
 
 struct LoopSummary {
