@@ -288,6 +288,9 @@ int Campaign::run() {
 
 Campaign::PhaseEnd Campaign::executeRuns(ExperimentKind kind, const std::map<int64_t, StoredTest> &tests) {
   std::vector<PlannedRun> queue = store_->plannedRuns(kind);
+  // Nothing planned (the first call of the injection loop, before the allocator's first
+  // round): no "phase: 0 runs" line.
+  if (queue.empty()) return stop_ ? PhaseEnd::Interrupted : PhaseEnd::Finished;
   RunCounts before = store_->runCounts(kind);
   int64_t finished = before.total - before.byState["planned"] - before.byState["running"];
   progress_.startPhase(experimentKindName(kind), before.total, finished);
