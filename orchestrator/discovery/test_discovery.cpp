@@ -64,28 +64,26 @@ std::string captureStdout(const std::vector<std::string> &argv, double timeout, 
   return out;
 }
 
-bool looksLikeGtestBinary(const std::string &path) {
+// The bytes of an executable ELF file at `path`; false for anything else.
+bool readExecutableElf(const std::string &path, std::string &bytes) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(path.c_str(), X_OK) != 0) return false;
+  return readFile(path, bytes) && bytes.compare(0, 4,
+                                                "\x7f"
+                                                "ELF") == 0;
+}
+
+bool looksLikeGtestBinary(const std::string &path) {
   std::string bytes;
-  if (!readFile(path, bytes) || bytes.compare(0, 4,
-                                              "\x7f"
-                                              "ELF") != 0)
-    return false;
-  return bytes.find("gtest_list_tests") != std::string::npos;
+  return readExecutableElf(path, bytes) && bytes.find("gtest_list_tests") != std::string::npos;
 }
 
 // libcheck (statically linked, as Debian ships it) reads CK_RUN_CASE; a binary that links
 // it dynamically names srunner_run_all among its imports.
 bool looksLikeCheckBinary(const std::string &path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(path.c_str(), X_OK) != 0) return false;
   std::string bytes;
-  if (!readFile(path, bytes) || bytes.compare(0, 4,
-                                              "\x7f"
-                                              "ELF") != 0)
-    return false;
-  return bytes.find("CK_RUN_CASE") != std::string::npos || bytes.find("srunner_run") != std::string::npos;
+  return readExecutableElf(path, bytes) &&
+         (bytes.find("CK_RUN_CASE") != std::string::npos || bytes.find("srunner_run") != std::string::npos);
 }
 
 bool wildcardMatch(const char *pat, const char *s) {
